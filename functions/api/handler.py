@@ -1,0 +1,80 @@
+"""The API function: one Powertools REST resolver, one router per resource.
+
+Every error leaves as an RFC 9457 problem; the tenant comes only from the authorizer's output.
+"""
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from servicejob.config import get_settings
+from servicejob.errors import DomainError, FieldError
+from servicejob.observability import logger, tracer
+
+from .problems import field_path, from_domain_error, problem
+from .routes import accounts
+
+MAX_BODY_BYTES = 1024 * 1024
+
+app = APIGatewayRestResolver(
+    enable_validation=True,
+    cors=CORSConfig(
+        allow_origin=get_settings().console_url,
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Correlation-Id"],
+        expose_headers=["ETag", "Location", "X-Correlation-Id"],
+        max_age=600,
+    ),
+)
+
+
+def limit_body_size(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    body = app.current_event.body or ""
+    if len(body.encode() if isinstance(body, str) else body) > MAX_BODY_BYTES:
+        return problem(413, "payload-too-large", "Payload too large", "Request bodies are limited to 1 MB.")
+    return next_middleware(app)
+
+
+def echo_correlation_id(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    response = next_middleware(app)
+    correlation_id = app.current_event.headers.get("x-correlation-id") or app.current_event.request_context.request_id
+    if correlation_id:
+        response.headers["X-Correlation-Id"] = correlation_id
+    return response
+
+
+app.use(middlewares=[echo_correlation_id, limit_body_size])
+app.include_router(accounts.router, prefix="/v1/accounts")
+
+
+@app.exception_handler(DomainError)
+def handle_domain_error(error: DomainError) -> Response:
+    return from_domain_error(error)
+
+
+@app.exception_handler(RequestValidationError)
+def handle_validation_error(error: RequestValidationError) -> Response:
+    errors = [
+        FieldError(field_path(item.get("loc", ())), item.get("msg", "Invalid value"), item.get("type", "invalid"))
+        for item in error.errors()
+    ]
+    return problem(422, "validation-failed", "Validation failed", "The request has invalid fields.", errors)
+
+
+@app.not_found
+def handle_not_found(_: NotFoundError) -> Response:
+    return problem(404, "not-found", "Not found", "No such resource.")
+
+
+@app.exception_handler(Exception)
+def handle_unexpected(error: Exception) -> Response:
+    logger.exception("unhandled error")
+    return problem(500, "internal-error", "Internal error", "Something went wrong on our side; it has been logged.")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,36 @@
+"""Builds the TenantContext from the authorizer's verified output, and nothing else.
+
+The authorizer (functions/authorizer) verified the Cognito token or the API key and put the tenant,
+principal, role and scopes into requestContext.authorizer; headers, path and body are never read for them.
+"""
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+from servicejob.auth.permissions import Permission, Role
+from servicejob.errors import Unauthenticated
+from servicejob.tenancy.context import PrincipalKind, TenantContext
+
+
+def correlation_id(app: APIGatewayRestResolver) -> str:
+    event = app.current_event
+    return event.headers.get("x-correlation-id") or event.request_context.request_id or ""
+
+
+def tenant_context(app: APIGatewayRestResolver) -> TenantContext:
+    authorizer = app.current_event.request_context.authorizer.raw_event or {}
+    tenant_id = authorizer.get("tenant_id")
+    principal_id = authorizer.get("principal_id")
+    if not tenant_id or not principal_id:
+        raise Unauthenticated("Sign in or send an API key.")
+    kind = PrincipalKind(authorizer.get("kind", PrincipalKind.USER))
+    role = Role(authorizer["role"]) if authorizer.get("role") else None
+    scopes = frozenset(Permission(scope) for scope in (authorizer.get("scopes") or "").split(",") if scope)
+    return TenantContext(
+        tenant_id=tenant_id,
+        principal_id=principal_id,
+        kind=kind,
+        role=role,
+        scopes=scopes,
+        locale=authorizer.get("locale") or "en",
+        correlation_id=correlation_id(app),
+    )

@@ -1,0 +1,85 @@
+"""/v1/accounts: thin routes — parse, call the domain service, map to HTTP."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from pydantic import BaseModel
+
+from servicejob.dal.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from servicejob.domain import accounts
+
+from ..openapi_docs import ERROR_RESPONSES, ID_PATTERN
+from ..request_context import tenant_context
+from ..wiring import dependencies
+from .conditional import etag, expected_version
+
+router = APIGatewayRouter()
+
+AccountId = Annotated[str, Path(pattern=ID_PATTERN, description="Account id (ULID)")]
+IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag from the last read")]
+
+
+class AccountPage(BaseModel):
+    items: list[accounts.Account]
+    next_cursor: str | None
+
+
+def _account_response(account: accounts.Account, status: int = 200) -> Response[accounts.Account]:
+    return Response(
+        status_code=status,
+        body=account,
+        content_type="application/json",
+        headers={"ETag": etag(account.version), "Location": f"/v1/accounts/{account.id}"}
+        if status == 201
+        else {"ETag": etag(account.version)},
+    )
+
+
+@router.post("", summary="Create an account", tags=["accounts"], responses=ERROR_RESPONSES)
+def create_account(
+    account: accounts.AccountInput,
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", max_length=200, description="Makes a retried create safe")
+    ] = None,
+) -> Response[accounts.Account]:
+    ctx = tenant_context(router)
+    deps = dependencies()
+
+    def create() -> dict:
+        return accounts.create_account(ctx, deps.accounts, account).model_dump(mode="json")
+
+    if idempotency_key:
+        created = deps.idempotency.run(ctx, "accounts.create", idempotency_key, account.model_dump(mode="json"), create)
+    else:
+        created = create()
+    return _account_response(accounts.Account.model_validate(created), status=201)
+
+
+@router.get("", summary="List accounts, newest first, or search by name prefix", tags=["accounts"], responses=ERROR_RESPONSES)
+def list_accounts(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Name prefix, case- and width-insensitive")] = None,
+) -> AccountPage:
+    page = accounts.list_accounts(tenant_context(router), dependencies().accounts, limit, cursor, q)
+    return AccountPage(items=page.items, next_cursor=page.next_cursor)
+
+
+@router.get("/<account_id>", summary="Get an account", tags=["accounts"], responses=ERROR_RESPONSES)
+def get_account(account_id: AccountId) -> Response[accounts.Account]:
+    return _account_response(accounts.get_account(tenant_context(router), dependencies().accounts, account_id))
+
+
+@router.patch("/<account_id>", summary="Change an account (If-Match required)", tags=["accounts"], responses=ERROR_RESPONSES)
+def update_account(account_id: AccountId, patch: accounts.AccountPatch, if_match: IfMatch = None) -> Response[accounts.Account]:
+    ctx = tenant_context(router)
+    updated = accounts.update_account(ctx, dependencies().accounts, account_id, patch, expected_version(if_match))
+    return _account_response(updated)
+
+
+@router.delete("/<account_id>", summary="Delete an account (If-Match required)", tags=["accounts"], responses=ERROR_RESPONSES)
+def delete_account(account_id: AccountId, if_match: IfMatch = None) -> Response[None]:
+    accounts.delete_account(tenant_context(router), dependencies().accounts, account_id, expected_version(if_match))
+    return Response(status_code=204)

@@ -1,0 +1,23 @@
+"""ETag / If-Match for versioned entities: the ETag is the entity's version as a strong validator."""
+
+from servicejob.errors import FieldError, PreconditionRequired, ValidationFailed
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def expected_version(if_match: str | None) -> int:
+    """Parse If-Match (`"3"`, `W/"3"` or `3`); writes to versioned entities require it."""
+    if not if_match:
+        raise PreconditionRequired(
+            "Send If-Match with the ETag you read, so that a concurrent change is not overwritten.",
+            [FieldError("If-Match", "Required for updates and deletes.", "required")],
+        )
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ValidationFailed(
+            "If-Match must be an ETag this API returned.",
+            [FieldError("If-Match", "Not an ETag of this API.", "invalid")],
+        )
+    return int(value)

@@ -1,0 +1,71 @@
+"""Roles and permissions: the one table that says who may do what.
+
+API keys carry a subset of permissions as scopes; users carry a role. Every check goes through
+`TenantContext.can`, and role changes through `check_role_grant`.
+"""
+
+from enum import StrEnum
+
+from servicejob.errors import Forbidden
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    PARTNER = "partner"
+    MANAGER = "manager"
+    FINANCE = "finance"
+    SALES = "sales"
+    STAFF = "staff"
+
+
+class Permission(StrEnum):
+    ACCOUNTS_READ = "accounts:read"
+    ACCOUNTS_WRITE = "accounts:write"
+    AUDIT_READ = "audit:read"
+    USERS_READ = "users:read"
+    USERS_MANAGE = "users:manage"
+    API_KEYS_MANAGE = "api-keys:manage"
+    TENANT_MANAGE = "tenant:manage"
+
+
+# Higher rank may grant any role of equal or lower rank; nobody grants above their own.
+ROLE_RANK: dict[Role, int] = {
+    Role.OWNER: 100,
+    Role.ADMIN: 90,
+    Role.PARTNER: 70,
+    Role.MANAGER: 60,
+    Role.FINANCE: 50,
+    Role.SALES: 40,
+    Role.STAFF: 30,
+}
+
+_READ_ALL = {Permission.ACCOUNTS_READ, Permission.USERS_READ}
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OWNER: frozenset(Permission),
+    Role.ADMIN: frozenset(Permission) - {Permission.TENANT_MANAGE},
+    Role.PARTNER: frozenset(_READ_ALL | {Permission.ACCOUNTS_WRITE, Permission.AUDIT_READ}),
+    Role.MANAGER: frozenset(_READ_ALL | {Permission.ACCOUNTS_WRITE, Permission.AUDIT_READ}),
+    Role.FINANCE: frozenset(_READ_ALL | {Permission.AUDIT_READ}),
+    Role.SALES: frozenset(_READ_ALL | {Permission.ACCOUNTS_WRITE}),
+    Role.STAFF: frozenset(_READ_ALL),
+}
+
+# What an API key may be granted: data access only, never administration of people or keys.
+API_KEY_SCOPES: frozenset[Permission] = frozenset(
+    {Permission.ACCOUNTS_READ, Permission.ACCOUNTS_WRITE, Permission.AUDIT_READ}
+)
+
+
+def permissions_for_role(role: Role) -> frozenset[Permission]:
+    return ROLE_PERMISSIONS[role]
+
+
+def check_role_grant(actor_role: Role, actor_id: str, target_id: str, target_current: Role | None, new: Role) -> None:
+    """Refuse self-promotion, granting above one's own rank, and changing someone who outranks the actor."""
+    if actor_id == target_id:
+        raise Forbidden("You cannot change your own role.")
+    if ROLE_RANK[new] > ROLE_RANK[actor_role]:
+        raise Forbidden(f"A {actor_role} cannot grant the {new} role.")
+    if target_current is not None and ROLE_RANK[target_current] > ROLE_RANK[actor_role]:
+        raise Forbidden(f"A {actor_role} cannot change the role of a {target_current}.")

@@ -1,0 +1,214 @@
+"""Tenant-scoped storage of versioned entities: the one implementation every entity repository uses.
+
+Each method is a single DynamoDB request (get, create, update and delete are conditional writes on
+`version`; lists are one Query per page), sent with the tenant's own client.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Generic, TypeVar
+
+from botocore.exceptions import ClientError
+from pynamodb.attributes import Attribute
+
+from servicejob.clock import now_iso, utc_now
+from servicejob.dal import keys, table_spec
+from servicejob.dal.models import EntityItem
+from servicejob.dal.pagination import CursorCodec, Page
+from servicejob.dal.tenant_access import TenantClients
+from servicejob.errors import NotFound, VersionConflict
+from servicejob.tenancy.context import TenantContext
+
+I = TypeVar("I", bound=EntityItem)  # noqa: E741 - conventional type-variable name
+
+# Soft-deleted records stay readable to the audit trail for this long, then DynamoDB's TTL removes them.
+DELETED_RETENTION = timedelta(days=30)
+
+
+def search_key(text: str) -> str:
+    """Case- and width-insensitive form used for prefix search (full-width ＡＢＣ matches abc)."""
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+@dataclass(frozen=True)
+class EntityKind(Generic[I]):
+    """What the store needs to know about one entity type."""
+
+    name: str  # singular, as in keys and events: "account"
+    item_class: type[I]
+    # The value that orders the by-name index (GSI2); None when the type has no name search.
+    name_of: Callable[[Mapping[str, Any]], str] | None = None
+
+
+class EntityStore(Generic[I]):
+    def __init__(self, clients: TenantClients, kind: EntityKind[I], table_name: str, cursors: CursorCodec):
+        self._clients = clients
+        self._kind = kind
+        self._table = table_name
+        self._cursors = cursors
+        self._attributes: dict[str, Attribute] = kind.item_class.get_attributes()
+
+    # ---- reads -------------------------------------------------------------------------------
+    def get(self, ctx: TenantContext, entity_id: str) -> I:
+        response = self._client(ctx).get_item(
+            TableName=self._table, Key=self._key(ctx, entity_id), ConsistentRead=True
+        )
+        item = response.get("Item")
+        if not item or "deleted_at" in item:
+            raise NotFound(f"No {self._kind.name} with id {entity_id}.")
+        return self._kind.item_class.from_raw_data(item)
+
+    def list(self, ctx: TenantContext, limit: int, cursor: str | None, name_prefix: str | None = None) -> Page[I]:
+        if name_prefix is not None and self._kind.name_of is not None:
+            query_id = f"{self._kind.name}:name:{search_key(name_prefix)}"
+            index, key_condition, values = (
+                table_spec.GSI2,
+                "GSI2PK = :pk AND begins_with(GSI2SK, :prefix)",
+                {
+                    ":pk": {"S": keys.name_index_pk(ctx.tenant_id, self._kind.name)},
+                    ":prefix": {"S": search_key(name_prefix)},
+                },
+            )
+            forward = True
+        else:
+            query_id = f"{self._kind.name}:all"
+            index, key_condition = table_spec.GSI1, "GSI1PK = :pk"
+            values = {":pk": {"S": keys.type_list_pk(ctx.tenant_id, self._kind.name)}}
+            forward = False  # ULIDs sort by creation time: newest first
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index.name,
+            "KeyConditionExpression": key_condition,
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": forward,
+            "Limit": limit,
+        }
+        start = self._cursors.decode(ctx.tenant_id, query_id, cursor)
+        if start:
+            request["ExclusiveStartKey"] = start
+        response = self._client(ctx).query(**request)
+        items = [self._kind.item_class.from_raw_data(raw) for raw in response.get("Items", [])]
+        return Page(items, self._cursors.encode(ctx.tenant_id, query_id, response.get("LastEvaluatedKey")))
+
+    # ---- writes ------------------------------------------------------------------------------
+    def create(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> I:
+        now = now_iso()
+        item = self._kind.item_class(
+            keys.entity_pk(ctx.tenant_id, self._kind.name, entity_id),
+            keys.META,
+            id=entity_id,
+            version=1,
+            created_at=now,
+            created_by=ctx.actor,
+            updated_at=now,
+            updated_by=ctx.actor,
+            correlation_id=ctx.correlation_id or None,
+            GSI1PK=keys.type_list_pk(ctx.tenant_id, self._kind.name),
+            GSI1SK=entity_id,
+            **self._name_index(ctx, entity_id, fields),
+            **fields,
+        )
+        self._client(ctx).put_item(
+            TableName=self._table,
+            Item=item.serialize(),
+            ConditionExpression="attribute_not_exists(PK)",
+        )
+        return item
+
+    def update(self, ctx: TenantContext, entity_id: str, changes: Mapping[str, Any], expected_version: int) -> I:
+        """Apply `changes` (None removes an attribute) if the stored version is `expected_version`."""
+        sets: dict[str, Any] = {"updated_at": now_iso(), "updated_by": ctx.actor}
+        if ctx.correlation_id:
+            sets["correlation_id"] = ctx.correlation_id
+        removes: list[str] = []
+        for name, value in changes.items():
+            if value is None or value == []:
+                removes.append(name)
+            else:
+                sets[name] = value
+        if self._kind.name_of is not None and "name" in sets:
+            sets.update(self._name_index(ctx, entity_id, changes))
+        return self._conditional_update(ctx, entity_id, sets, removes, expected_version)
+
+    def soft_delete(self, ctx: TenantContext, entity_id: str, expected_version: int) -> I:
+        now = utc_now()
+        sets = {
+            "deleted_at": now_iso(),
+            "deleted_by": ctx.actor,
+            "updated_at": now_iso(),
+            "updated_by": ctx.actor,
+            "expiration": now + DELETED_RETENTION,
+        }
+        if ctx.correlation_id:
+            sets["correlation_id"] = ctx.correlation_id
+        removes = ["GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK"]
+        return self._conditional_update(ctx, entity_id, sets, removes, expected_version)
+
+    # ---- internals ---------------------------------------------------------------------------
+    def _conditional_update(
+        self, ctx: TenantContext, entity_id: str, sets: dict[str, Any], removes: list[str], expected: int
+    ) -> I:
+        names: dict[str, str] = {"#version": "version", "#deleted_at": "deleted_at"}
+        values: dict[str, Any] = {":expected": {"N": str(expected)}, ":one": {"N": "1"}}
+        set_clauses = ["#version = #version + :one"]
+        for position, (name, value) in enumerate(sets.items()):
+            names[f"#s{position}"] = self._attr_name(name)
+            values[f":s{position}"] = self._serialize(name, value)
+            set_clauses.append(f"#s{position} = :s{position}")
+        expression = "SET " + ", ".join(set_clauses)
+        if removes:
+            for position, name in enumerate(removes):
+                names[f"#r{position}"] = self._attr_name(name)
+            expression += " REMOVE " + ", ".join(f"#r{position}" for position in range(len(removes)))
+        try:
+            response = self._client(ctx).update_item(
+                TableName=self._table,
+                Key=self._key(ctx, entity_id),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(PK) AND attribute_not_exists(#deleted_at) AND #version = :expected",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            current = error.response.get("Item")
+            if not current or "deleted_at" in current:
+                raise NotFound(f"No {self._kind.name} with id {entity_id}.") from error
+            version = int(current["version"]["N"])
+            raise VersionConflict(
+                f"The {self._kind.name} is at version {version}, not {expected}; reload it and try again.",
+                current_version=version,
+            ) from error
+        return self._kind.item_class.from_raw_data(response["Attributes"])
+
+    def _name_index(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> dict[str, str]:
+        if self._kind.name_of is None:
+            return {}
+        return {
+            "GSI2PK": keys.name_index_pk(ctx.tenant_id, self._kind.name),
+            "GSI2SK": f"{search_key(self._kind.name_of(fields))}#{entity_id}",
+        }
+
+    def _attr_name(self, name: str) -> str:
+        attribute = self._attributes.get(name)
+        return attribute.attr_name if attribute is not None else name
+
+    def _serialize(self, name: str, value: Any) -> dict:
+        attribute = self._attributes[name]
+        return {attribute.attr_type: attribute.serialize(value)}
+
+    def _key(self, ctx: TenantContext, entity_id: str) -> dict:
+        return {
+            table_spec.PK: {"S": keys.entity_pk(ctx.tenant_id, self._kind.name, entity_id)},
+            table_spec.SK: {"S": keys.META},
+        }
+
+    def _client(self, ctx: TenantContext):
+        return self._clients.dynamodb(ctx.tenant_id)

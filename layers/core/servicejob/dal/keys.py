@@ -1,0 +1,36 @@
+"""Every DynamoDB key is built here, from a tenant id that came from a TenantContext.
+
+No other module formats a key; a partition key always starts with the tenant id so that
+`dynamodb:LeadingKeys` = `${aws:PrincipalTag/TenantId}#*` holds for every request-path call.
+"""
+
+META = "META"
+
+
+def entity_pk(tenant_id: str, entity_type: str, entity_id: str) -> str:
+    return f"{tenant_id}#{entity_type}#{entity_id}"
+
+
+def type_list_pk(tenant_id: str, entity_type: str) -> str:
+    return f"{tenant_id}#{entity_type}"
+
+
+def name_index_pk(tenant_id: str, entity_type: str) -> str:
+    return f"{tenant_id}#{entity_type}#by-name"
+
+
+def tenant_pk(tenant_id: str) -> str:
+    return f"{tenant_id}#tenant"
+
+
+def audit_pk(tenant_id: str, entity_type: str, entity_id: str) -> str:
+    return f"{tenant_id}#audit#{entity_type}#{entity_id}"
+
+
+def idempotency_pk(tenant_id: str) -> str:
+    return f"{tenant_id}#idempotency"
+
+
+def rate_limit_pk(scope: str, subject: str) -> str:
+    """Control-plane counters (signup); not tenant data, never on a tenant-scoped path."""
+    return f"ratelimit#{scope}#{subject}"

@@ -1,0 +1,95 @@
+"""PynamoDB item models on the single table, told apart by the `type` discriminator.
+
+The models give the item schema and (de)serialization; the repositories send the requests with
+tenant-scoped clients (see `tenant_access`), so no model ever uses PynamoDB's class-level connection.
+"""
+
+from pynamodb.attributes import (
+    DiscriminatorAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.models import Model
+
+from servicejob.config import get_settings
+from servicejob.dal import table_spec
+
+
+class Item(Model):
+    class Meta:
+        table_name = get_settings().table_name
+        region = get_settings().region
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    type = DiscriminatorAttribute()
+    GSI1PK = UnicodeAttribute(null=True)
+    GSI1SK = UnicodeAttribute(null=True)
+    GSI2PK = UnicodeAttribute(null=True)
+    GSI2SK = UnicodeAttribute(null=True)
+    expiration = TTLAttribute(null=True, attr_name=table_spec.TTL_ATTRIBUTE)
+
+
+class EntityItem(Item):
+    """A versioned, audited business record. Deletion is soft: `deleted_at` set, list keys removed, TTL set."""
+
+    id = UnicodeAttribute()
+    version = NumberAttribute()
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute()
+    correlation_id = UnicodeAttribute(null=True)
+    deleted_at = UnicodeAttribute(null=True)
+    deleted_by = UnicodeAttribute(null=True)
+
+
+class AccountItem(EntityItem, discriminator="account"):
+    name = UnicodeAttribute()
+    website = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    notes = UnicodeAttribute(null=True)
+    tags = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+class TenantItem(EntityItem, discriminator="tenant"):
+    name = UnicodeAttribute()
+    status = UnicodeAttribute()
+    tier = UnicodeAttribute(default="basic")
+    owner_email = UnicodeAttribute()
+    owner_name = UnicodeAttribute()
+    time_zone = UnicodeAttribute()
+    base_currency = UnicodeAttribute()
+    locale = UnicodeAttribute()
+    failure_reason = UnicodeAttribute(null=True)
+
+
+class UserItem(EntityItem, discriminator="user"):
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    role = UnicodeAttribute()
+    status = UnicodeAttribute()
+    locale = UnicodeAttribute()
+
+
+class ApiKeyItem(EntityItem, discriminator="apikey"):
+    name = UnicodeAttribute()
+    scopes = ListAttribute(of=UnicodeAttribute)
+    secret_hash = UnicodeAttribute()
+    last_used_at = UnicodeAttribute(null=True)
+    revoked_at = UnicodeAttribute(null=True)
+
+
+class AuditItem(Item, discriminator="audit"):
+    entity_type = UnicodeAttribute()
+    entity_id = UnicodeAttribute()
+    action = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    at = UnicodeAttribute()
+    version = NumberAttribute(null=True)
+    changes = JSONAttribute()
+    correlation_id = UnicodeAttribute(null=True)
