@@ -1,0 +1,77 @@
+"""What the deployed system is made of, declared once: read by the CDK app (infra/) and by the local
+runtime (local/), so both build the same functions, state machines, routes and user pool."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCHEMAS_DIR = Path(__file__).resolve().parents[3] / "schemas"
+STATE_MACHINES_DIR = SCHEMAS_DIR / "statemachines"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    key: str  # folder under functions/, and the suffix of the physical name
+    handler: str  # module.attribute inside that folder (Lambda: "handler.lambda_handler")
+    description: str
+
+    def physical_name(self, stage: str) -> str:
+        return f"servicejob-{stage}-{self.key}"
+
+
+FUNCTIONS: dict[str, FunctionSpec] = {
+    spec.key: spec
+    for spec in (
+        FunctionSpec("api", "handler.lambda_handler", "HTTPS API (REST proxy)"),
+        FunctionSpec("authorizer", "handler.lambda_handler", "Verifies Cognito ID tokens and API keys"),
+        FunctionSpec("events", "handler.lambda_handler", "Table stream: audit trail and domain events"),
+        FunctionSpec("workflows", "handler.lambda_handler", "Step Functions tasks"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class StateMachineSpec:
+    name: str
+    definition_file: str  # in schemas/statemachines/
+    # ${Placeholder} in the ASL → key of the function whose ARN replaces it
+    function_substitutions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return STATE_MACHINES_DIR / self.definition_file
+
+    def physical_name(self, stage: str) -> str:
+        return f"servicejob-{stage}-{self.name}"
+
+
+STATE_MACHINES: dict[str, StateMachineSpec] = {
+    spec.name: spec
+    for spec in (
+        StateMachineSpec(
+            "TenantOnboarding", "tenant_onboarding.asl.json", {"WorkflowsFunctionArn": "workflows"}
+        ),
+    )
+}
+
+
+# Routes that need no credentials; every other route goes through the authorizer.
+PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("POST", "/v1/tenants"),
+        ("GET", "/v1/tenants/{tenant_id}/status"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class UserPoolSpec:
+    # Custom attributes: the tenant id is written once at user creation and never changes.
+    immutable_custom_attributes: tuple[str, ...] = ("tenant_id",)
+    password_min_length: int = 12
+    temporary_password_validity_days: int = 7
+
+
+USER_POOL = UserPoolSpec()
+
+# Authorizer results are cached by API Gateway for this long, so a revoked key is refused within it.
+AUTHORIZER_CACHE_SECONDS = 30
