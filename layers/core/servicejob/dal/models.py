@@ -74,6 +74,8 @@ class UserItem(EntityItem, discriminator="user"):
     role = UnicodeAttribute()
     status = UnicodeAttribute()
     locale = UnicodeAttribute()
+    # Set once the invitation e-mail went out: a retried invitation then sends no second password.
+    invitation_sent_at = UnicodeAttribute(null=True)
 
 
 class ApiKeyItem(EntityItem, discriminator="apikey"):
