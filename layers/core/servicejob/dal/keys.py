@@ -11,6 +11,12 @@ def entity_pk(tenant_id: str, entity_type: str, entity_id: str) -> str:
     return f"{tenant_id}#{entity_type}#{entity_id}"
 
 
+def parse_entity_pk(pk: str) -> tuple[str, str, str] | None:
+    """(tenant id, entity type, entity id) of an `entity_pk`, or None for any other key shape."""
+    parts = pk.split("#")
+    return (parts[0], parts[1], parts[2]) if len(parts) == 3 and all(parts) else None
+
+
 def type_list_pk(tenant_id: str, entity_type: str) -> str:
     return f"{tenant_id}#{entity_type}"
 

@@ -1,0 +1,64 @@
+"""The events function, fed by the table stream (NEW_AND_OLD_IMAGES): the stream is the outbox.
+
+For each write to an audited entity it records the audit entry, then publishes the domain event. A
+record that fails is reported in `batchItemFailures` and redelivered on its own (bisect on error, then
+the on-failure destination); redelivery rewrites the same audit entry and republishes the same event_id.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import boto3
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from servicejob.config import get_settings
+from servicejob.dal.audit import DynamoAuditRepository, entity_change
+from servicejob.dal.pagination import CursorCodec
+from servicejob.dal.tenant_access import TenantClients
+from servicejob.domain.audit import AuditRepository, audit_entry
+from servicejob.events.models import domain_event
+from servicejob.events.publisher import EventPublisher
+from servicejob.observability import logger, tracer
+
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+@dataclass
+class Dependencies:
+    audit: AuditRepository
+    publisher: EventPublisher
+
+
+@lru_cache(maxsize=1)
+def dependencies() -> Dependencies:
+    settings = get_settings()
+    cursors = CursorCodec(settings.cursor_secret.get_secret_value().encode())
+    return Dependencies(
+        audit=DynamoAuditRepository(TenantClients(settings), settings.table_name, cursors),
+        publisher=EventPublisher(boto3.client("events", region_name=settings.region), settings.event_bus_name),
+    )
+
+
+def record_handler(record: DynamoDBRecord) -> None:
+    change = entity_change(record.raw_event)
+    entry = audit_entry(change) if change is not None else None
+    if change is None or entry is None:
+        return
+    deps = dependencies()
+    deps.audit.record(change, entry)
+    deps.publisher.publish(domain_event(change, entry))
+    logger.info(
+        "change recorded",
+        tenant_id=change.tenant_id,
+        entity=f"{change.audited.type}/{change.entity_id}",
+        action=entry.action.value,
+        correlation_id=entry.correlation_id,
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
