@@ -63,7 +63,10 @@ def from_domain_error(error: DomainError) -> Response:
     extensions: dict[str, object] = {}
     if isinstance(error, VersionConflict) and error.current_version is not None:
         extensions["current_version"] = error.current_version
-    return problem(status, error.type_slug, error.title, error.detail, error.errors, **extensions)
+    headers = {}
+    if isinstance(error, RateLimited) and error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
+    return problem(status, error.type_slug, error.title, error.detail, error.errors, headers, **extensions)
 
 
 def field_path(location: Iterable[str | int]) -> str:

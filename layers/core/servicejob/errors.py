@@ -67,6 +67,10 @@ class RateLimited(DomainError):
     title = "Too many requests"
     type_slug = "rate-limited"
 
+    def __init__(self, detail: str, retry_after: int | None = None):
+        super().__init__(detail)
+        self.retry_after = retry_after  # seconds; sent as the Retry-After header
+
 
 @dataclass
 class ErrorList:
