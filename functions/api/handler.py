@@ -15,7 +15,7 @@ from servicejob.errors import DomainError, FieldError
 from servicejob.observability import logger, tracer
 
 from .problems import field_path, from_domain_error, problem
-from .routes import accounts
+from .routes import accounts, audit
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -47,6 +47,7 @@ def echo_correlation_id(app: APIGatewayRestResolver, next_middleware: NextMiddle
 
 app.use(middlewares=[echo_correlation_id, limit_body_size])
 app.include_router(accounts.router, prefix="/v1/accounts")
+app.include_router(audit.router, prefix="/v1/audit")
 
 
 @app.exception_handler(DomainError)
