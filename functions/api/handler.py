@@ -15,7 +15,7 @@ from servicejob.errors import DomainError, FieldError
 from servicejob.observability import logger, tracer
 
 from .problems import field_path, from_domain_error, problem
-from .routes import accounts, audit
+from .routes import accounts, api_keys, audit
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -30,11 +30,15 @@ app = APIGatewayRestResolver(
 )
 
 
-def limit_body_size(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+def body_too_large() -> Response | None:
     body = app.current_event.body or ""
     if len(body.encode() if isinstance(body, str) else body) > MAX_BODY_BYTES:
         return problem(413, "payload-too-large", "Payload too large", "Request bodies are limited to 1 MB.")
-    return next_middleware(app)
+    return None
+
+
+def limit_body_size(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    return body_too_large() or next_middleware(app)
 
 
 def echo_correlation_id(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
@@ -47,6 +51,7 @@ def echo_correlation_id(app: APIGatewayRestResolver, next_middleware: NextMiddle
 
 app.use(middlewares=[echo_correlation_id, limit_body_size])
 app.include_router(accounts.router, prefix="/v1/accounts")
+app.include_router(api_keys.router, prefix="/v1/api-keys")
 app.include_router(audit.router, prefix="/v1/audit")
 
 
@@ -57,6 +62,9 @@ def handle_domain_error(error: DomainError) -> Response:
 
 @app.exception_handler(RequestValidationError)
 def handle_validation_error(error: RequestValidationError) -> Response:
+    # Powertools validates the request before any middleware runs, so an oversized invalid body lands here.
+    if too_large := body_too_large():
+        return too_large
     errors = [
         FieldError(field_path(item.get("loc", ())), item.get("msg", "Invalid value"), item.get("type", "invalid"))
         for item in error.errors()
