@@ -48,7 +48,7 @@ EVENT_MODELS: dict[str, type[DomainEvent]] = {
     event_name(audited.event_prefix, action): create_model(
         _model_name(event_name(audited.event_prefix, action)),
         __base__=DomainEvent,
-        __doc__=f"`{event_name(audited.event_prefix, action)}`: a {audited.type} was {action.value}.",
+        __doc__=f"Detail of `{event_name(audited.event_prefix, action)}` events ({audited.type} {action.value}).",
         type=(Literal[event_name(audited.event_prefix, action)], Field(description="The event name")),
         data=(audited.model, Field(description=DomainEvent.model_fields["data"].description)),
     )
