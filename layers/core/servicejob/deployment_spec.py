@@ -54,6 +54,23 @@ STATE_MACHINES: dict[str, StateMachineSpec] = {
 }
 
 
+@dataclass(frozen=True)
+class EventRuleSpec:
+    """A rule on the event bus and its one target: a state machine (by STATE_MACHINES name) or a function
+    (by FUNCTIONS key). The event is the target's input."""
+
+    name: str
+    event_pattern: dict
+    target_state_machine: str | None = None
+    target_function: str | None = None
+
+    def physical_name(self, stage: str) -> str:
+        return f"servicejob-{stage}-{self.name}"
+
+
+EVENT_RULES: dict[str, EventRuleSpec] = {spec.name: spec for spec in ()}
+
+
 # Routes that need no credentials; every other route goes through the authorizer.
 PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
     {
