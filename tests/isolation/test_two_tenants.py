@@ -1,0 +1,171 @@
+"""Two tenants on one running product: nothing of one is ever visible to, or changeable by, the other."""
+
+import base64
+import json
+import time
+from pathlib import Path
+
+import jwt
+import pytest
+import requests
+from ulid import ULID
+
+from tests.running_product import REPO_ROOT, SignedIn
+
+OPENAPI = json.loads((REPO_ROOT / "schemas" / "openapi.json").read_text())
+
+# How tenant A makes a resource for each templated path, and what each path answers another tenant.
+# A new endpoint with an id in its path fails `test_every_id_path_is_covered` until it is added here.
+CREATORS = {
+    "/v1/accounts/{account_id}": lambda owner: owner.call("POST", "/v1/accounts", json={"name": "甲公司"}).json()["id"],
+    "/v1/users/{user_id}": lambda owner: owner.call(
+        "POST", "/v1/users", json={"email": f"staff-{ULID()}@e2e.example".lower(), "name": "李小明", "role": "staff"}
+    ).json()["id"],
+    "/v1/api-keys/{key_id}": lambda owner: owner.call(
+        "POST", "/v1/api-keys", json={"name": "erp", "scopes": ["accounts:read"]}
+    ).json()["id"],
+}
+# Control-plane status of a signup: public by design, answers only provisioning/active/failed.
+NOT_TENANT_SCOPED = {"/v1/tenants/{tenant_id}/status"}
+WRITE_BODIES = {"patch": {"name": "乙公司"}}
+
+
+def _id_paths() -> dict[str, list[str]]:
+    return {
+        path: [method for method in operations if method in {"get", "patch", "put", "delete", "post"}]
+        for path, operations in OPENAPI["paths"].items()
+        if "{" in path
+    }
+
+
+def test_every_id_path_is_covered():
+    # Given the published API / Then every path that takes an id is in this suite
+    assert set(_id_paths()) - NOT_TENANT_SCOPED == set(CREATORS)
+
+
+@pytest.mark.parametrize("path", sorted(CREATORS))
+def test_another_tenants_ids_answer_404_on_every_method(path, tenant_a: SignedIn, tenant_b: SignedIn):
+    # Given a resource of tenant A
+    resource_id = CREATORS[path](tenant_a)
+    concrete = path.replace(path[path.index("{") : path.index("}") + 1], resource_id)
+    for method in _id_paths()[path]:
+        # When tenant B calls it, with a plausible If-Match
+        response = tenant_b.call(method.upper(), concrete, json=WRITE_BODIES.get(method), headers={"If-Match": '"1"'})
+        # Then B is told it does not exist
+        assert response.status_code == 404, f"{method.upper()} {path}: {response.status_code} {response.text}"
+    # And A still sees it unchanged
+    if "get" in _id_paths()[path]:
+        assert tenant_a.call("GET", concrete).json().get("version", 1) == 1
+
+
+@pytest.mark.parametrize("collection", ["/v1/accounts", "/v1/users", "/v1/api-keys"])
+def test_lists_exclude_the_other_tenant(collection, tenant_a, tenant_b):
+    # Given something of A's in the collection
+    creator = next(create for path, create in CREATORS.items() if path.startswith(collection + "/"))
+    a_id = creator(tenant_a)
+    # When B lists the collection, even naming A in a header
+    listed = tenant_b.call("GET", collection, params={"limit": 200}, headers={"X-Tenant-Id": "ignored"}).json()
+    # Then none of A's ids appear
+    assert a_id not in {item["id"] for item in listed["items"]}
+
+
+def test_audit_of_another_tenants_entity_is_empty(tenant_a, tenant_b):
+    account_id = CREATORS["/v1/accounts/{account_id}"](tenant_a)
+    response = tenant_b.call("GET", "/v1/audit", params={"entity": f"accounts/{account_id}"})
+    assert response.status_code == 200
+    assert response.json()["items"] == []
+
+
+def test_a_cursor_replayed_by_another_tenant_is_refused(tenant_a, tenant_b):
+    # Given A has two accounts and a cursor to the second page
+    for name in ("一號", "二號"):
+        tenant_a.call("POST", "/v1/accounts", json={"name": name})
+    cursor = tenant_a.call("GET", "/v1/accounts", params={"limit": 1}).json()["next_cursor"]
+    assert cursor
+    # When B replays it
+    replayed = tenant_b.call("GET", "/v1/accounts", params={"limit": 1, "cursor": cursor})
+    # Then B gets a problem naming the cursor and no items
+    assert replayed.status_code == 422
+    assert replayed.json()["errors"][0]["field"] == "cursor"
+    assert "items" not in replayed.json()
+
+
+def test_an_idempotency_key_replayed_by_another_tenant_returns_nothing_of_the_first(tenant_a, tenant_b):
+    # Given A created an account with an Idempotency-Key
+    key = str(ULID())
+    first = tenant_a.call("POST", "/v1/accounts", json={"name": "同名公司"}, headers={"Idempotency-Key": key})
+    assert first.status_code == 201
+    # When B sends the same key and body
+    replay = tenant_b.call("POST", "/v1/accounts", json={"name": "同名公司"}, headers={"Idempotency-Key": key})
+    # Then B's request is its own: a new account of B's, never A's record
+    assert replay.status_code == 201
+    assert replay.json()["id"] != first.json()["id"]
+    assert tenant_a.call("GET", f"/v1/accounts/{replay.json()['id']}").status_code == 404
+
+
+def test_a_tenant_id_in_header_or_body_is_never_honoured(tenant_a, tenant_b):
+    a_me = tenant_a.call("GET", "/v1/me").json()
+    # When B names A's tenant in a header
+    me = tenant_b.call("GET", "/v1/me", headers={"X-Tenant-Id": a_me["tenant"]["id"]})
+    # Then B is still B
+    assert me.json()["tenant"]["id"] != a_me["tenant"]["id"]
+    # When B puts A's tenant id in a body
+    response = tenant_b.call("POST", "/v1/accounts", json={"name": "x", "tenant_id": a_me["tenant"]["id"]})
+    # Then it is refused, naming the field, and nothing is created for A
+    assert response.status_code == 422
+    assert "tenant_id" in {error["field"] for error in response.json()["errors"]}
+
+
+def _claims_of(token: str) -> dict:
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+def _moto_signing_key() -> dict:
+    import moto.cognitoidp
+
+    path = Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-private.json"
+    return json.loads(path.read_text())
+
+
+@pytest.mark.parametrize("forgery", ["tampered", "alg_none", "other_key", "expired", "other_tenant_claim"])
+def test_forged_expired_or_tampered_tokens_are_refused(forgery, product, tenant_a):
+    claims = _claims_of(tenant_a.id_token)
+    header, payload, signature = tenant_a.id_token.split(".")
+    if forgery == "tampered":
+        changed = dict(claims, **{"custom:tenant_id": "01" + "Z" * 24})
+        token = ".".join([header, base64.urlsafe_b64encode(json.dumps(changed).encode()).rstrip(b"=").decode(), signature])
+    elif forgery == "alg_none":
+        token = jwt.encode(claims, key=None, algorithm="none")
+    elif forgery == "other_key":
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        token = jwt.encode(claims, rsa.generate_private_key(public_exponent=65537, key_size=2048), algorithm="RS256", headers={"kid": "dummy"})
+    else:
+        key = jwt.PyJWK(_moto_signing_key())
+        if forgery == "expired":
+            claims = dict(claims, exp=int(time.time()) - 60, iat=int(time.time()) - 3700)
+        else:
+            claims = dict(claims, **{"custom:tenant_id": str(ULID())})
+        token = jwt.encode(claims, key.key, algorithm="RS256", headers={"kid": "dummy"})
+    # When the forged token is used / Then it is refused as unauthenticated
+    response = requests.get(f"{product.base_url}/v1/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert response.status_code == 401, forgery
+
+
+def test_role_escalation_is_refused(product, tenant_a):
+    # Given the owner invites a staff member, who signs in
+    email = f"staff-{ULID()}@e2e.example".lower()
+    invited = tenant_a.call("POST", "/v1/users", json={"email": email, "name": "王小姐", "role": "staff"})
+    assert invited.status_code == 201, invited.text
+    staff = product.sign_in_first_time(email)
+    staff_id = invited.json()["id"]
+    version = staff.call("GET", f"/v1/users/{staff_id}").headers["ETag"]
+    # When the staff member tries to make themselves owner, or to invite an admin
+    self_promotion = staff.call("PATCH", f"/v1/users/{staff_id}", json={"role": "owner"}, headers={"If-Match": version})
+    invite = staff.call("POST", "/v1/users", json={"email": f"x-{ULID()}@e2e.example".lower(), "name": "x", "role": "admin"})
+    key = staff.call("POST", "/v1/api-keys", json={"name": "mine", "scopes": ["accounts:write"]})
+    # Then each is forbidden and the role is unchanged
+    assert self_promotion.status_code == 403
+    assert invite.status_code == 403
+    assert key.status_code == 403
+    assert tenant_a.call("GET", f"/v1/users/{staff_id}").json()["role"] == "staff"
