@@ -39,7 +39,8 @@ class CursorCodec:
         if not cursor:
             return None
         body, _, signature = cursor.partition(".")
-        if not signature or not hmac.compare_digest(signature, self._sign(tenant_id, query, body)):
+        # Compared as bytes: compare_digest raises TypeError on non-ASCII str, and cursors come from clients.
+        if not signature or not hmac.compare_digest(signature.encode(), self._sign(tenant_id, query, body).encode()):
             raise _invalid_cursor()
         try:
             padded = body + "=" * (-len(body) % 4)
