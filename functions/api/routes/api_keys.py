@@ -49,11 +49,13 @@ def create_api_key(
             issued.append(api_keys.create_api_key(ctx, deps.api_keys, key))
             return issued[0].model_dump(mode="json", exclude={"secret"})
 
-        stored = deps.idempotency.run(ctx, "api-keys.create", idempotency_key, key.model_dump(mode="json"), create)
+        stored = deps.idempotency.run(
+            ctx, "api-keys.create", idempotency_key, key.model_dump(mode="json"), create
+        )
         if not issued:
             raise Conflict(
-                f"This Idempotency-Key already created API key {stored['id']}; its secret was shown only once. "
-                "Revoke that key if the secret was lost, and create a new one with a new Idempotency-Key."
+                f"This Idempotency-Key already created API key {stored['id']}; its secret was shown only "
+                "once. Revoke that key if the secret was lost, and create a new one with a new Idempotency-Key."
             )
         created = issued[0]
     return Response(
@@ -61,7 +63,12 @@ def create_api_key(
     )
 
 
-@router.get("", summary="List API keys, newest first, revoked ones included", tags=["api-keys"], responses=ERROR_RESPONSES)
+@router.get(
+    "",
+    summary="List API keys, newest first, revoked ones included",
+    tags=["api-keys"],
+    responses=ERROR_RESPONSES,
+)
 def list_api_keys(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,

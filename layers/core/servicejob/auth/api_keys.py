@@ -18,7 +18,9 @@ from ulid import ULID
 PREFIX = "sjk_"
 _SECRET_BYTES = 32
 _ULID = r"[0-9A-HJKMNP-TV-Z]{26}"
-_KEY_PATTERN = re.compile(rf"sjk_(?P<tenant_id>{_ULID})_(?P<key_id>{_ULID})_(?P<secret>[0-9a-f]{{{_SECRET_BYTES * 2}}})")
+_KEY_PATTERN = re.compile(
+    rf"sjk_(?P<tenant_id>{_ULID})_(?P<key_id>{_ULID})_(?P<secret>[0-9a-f]{{{_SECRET_BYTES * 2}}})"
+)
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ class IdTokenVerifier:
             raise Unauthenticated("Sign in again.") from error
         except jwt.PyJWTError as error:
             raise _refused(type(error).__name__) from error
-        if claims["token_use"] != "id":
+        if claims["token_use"] != "id":  # noqa: S105 - a claim value, not a password
             raise _refused("not an ID token")
         subject, tenant_id = claims["sub"], claims.get(TENANT_CLAIM)
         if not isinstance(subject, str) or not _SUBJECT.fullmatch(subject):
