@@ -15,7 +15,7 @@ from servicejob.errors import DomainError, FieldError
 from servicejob.observability import logger, tracer
 
 from .problems import field_path, from_domain_error, problem
-from .routes import accounts, api_keys, audit
+from .routes import accounts, api_keys, audit, me, tenants, users
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -53,6 +53,9 @@ app.use(middlewares=[echo_correlation_id, limit_body_size])
 app.include_router(accounts.router, prefix="/v1/accounts")
 app.include_router(api_keys.router, prefix="/v1/api-keys")
 app.include_router(audit.router, prefix="/v1/audit")
+app.include_router(tenants.router, prefix="/v1/tenants")
+app.include_router(users.router, prefix="/v1/users")
+app.include_router(me.router, prefix="/v1/me")
 
 
 @app.exception_handler(DomainError)

@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from functools import lru_cache
 
+import boto3
+
+from servicejob.auth.user_directory import CognitoUserDirectory, UserDirectory
 from servicejob.config import Settings, get_settings
 from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
 from servicejob.dal.api_keys import API_KEY_KIND, DynamoApiKeyRepository
@@ -10,10 +13,18 @@ from servicejob.dal.audit import DynamoAuditRepository
 from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.idempotency import IdempotentCommands
 from servicejob.dal.pagination import CursorCodec
+from servicejob.dal.rate_limits import DynamoRateLimiter
 from servicejob.dal.tenant_access import TenantClients
+from servicejob.dal.tenants import DynamoTenantRepository
+from servicejob.dal.users import USER_KIND, DynamoUserRepository
+from servicejob.deployment_spec import USER_POOL
 from servicejob.domain.accounts import AccountRepository
 from servicejob.domain.api_keys import ApiKeyRepository
 from servicejob.domain.audit import AuditRepository
+from servicejob.domain.tenants import OnboardingWorkflow, RateLimiter, TenantRepository
+from servicejob.domain.users import Invitations, UserRepository
+from servicejob.notify.mailer import SesMailer
+from servicejob.workflows.onboarding import StepFunctionsOnboarding
 
 
 @dataclass
@@ -23,6 +34,12 @@ class Dependencies:
     api_keys: ApiKeyRepository
     idempotency: IdempotentCommands
     audit: AuditRepository
+    tenants: TenantRepository
+    users: UserRepository
+    user_directory: UserDirectory
+    invitations: Invitations
+    signup_limiter: RateLimiter
+    onboarding: OnboardingWorkflow
 
 
 @lru_cache(maxsize=1)
@@ -30,6 +47,9 @@ def dependencies() -> Dependencies:
     settings = get_settings()
     clients = TenantClients(settings)
     cursors = CursorCodec(settings.cursor_secret.get_secret_value().encode())
+    session = boto3.session.Session(region_name=settings.region)
+    users = DynamoUserRepository(EntityStore(clients, USER_KIND, settings.table_name, cursors), clients, settings.table_name)
+    user_directory = CognitoUserDirectory(session.client("cognito-idp"), settings.user_pool_id)
     return Dependencies(
         settings=settings,
         accounts=DynamoAccountRepository(EntityStore(clients, ACCOUNT_KIND, settings.table_name, cursors)),
@@ -38,4 +58,17 @@ def dependencies() -> Dependencies:
         ),
         idempotency=IdempotentCommands(clients, settings.table_name),
         audit=DynamoAuditRepository(clients, settings.table_name, cursors),
+        tenants=DynamoTenantRepository(clients, settings.table_name),
+        users=users,
+        user_directory=user_directory,
+        invitations=Invitations(
+            users=users,
+            directory=user_directory,
+            mailer=SesMailer(session.client("ses"), settings.mail_from),
+            sign_in_url=settings.console_url,
+            validity_days=USER_POOL.temporary_password_validity_days,
+        ),
+        # Rate-limit counters are control-plane items (`ratelimit#...`): the function's own client.
+        signup_limiter=DynamoRateLimiter(session.client("dynamodb"), settings.table_name),
+        onboarding=StepFunctionsOnboarding(session.client("stepfunctions"), settings.onboarding_state_machine_arn),
     )

@@ -1,0 +1,82 @@
+"""Step Functions task function: `{"task": "<step>", "input": <state>}` → the step's small result.
+
+Every step is idempotent (Step Functions retries them). The owner's temporary password exists only
+inside `invite_owner`: it is never in the state, the result, an exception message or a log line.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from servicejob.auth.permissions import Role
+from servicejob.domain.tenants import SignupRequest, TenantStatus
+from servicejob.domain.users import AlreadyInvited, EmailUnavailable
+from servicejob.observability import logger
+from servicejob.tenancy.context import system_context
+
+from .wiring import dependencies
+
+ACTOR = "system:onboarding"
+
+
+class OwnerEmailUnavailable(Exception):
+    """The owner's e-mail is already a user (of another firm): this signup fails, the caller is not told why."""
+
+
+class UnknownTask(Exception):
+    pass
+
+
+def save_tenant(state: dict) -> dict:
+    tenant = dependencies().tenants.save_provisioning(
+        state["tenant_id"], SignupRequest.model_validate(state["signup"]), actor=ACTOR
+    )
+    return {"status": tenant.status.value}
+
+
+def create_schedule_group(state: dict) -> dict:
+    return {"name": dependencies().schedule_groups.ensure(state["tenant_id"])}
+
+
+def invite_owner(state: dict) -> dict:
+    deps = dependencies()
+    tenant = deps.tenants.get(state["tenant_id"])
+    ctx = system_context(tenant.id, "onboarding", state.get("correlation_id", ""))
+    try:
+        owner = deps.invitations.invite(ctx, tenant, tenant.owner_email, tenant.owner_name, Role.OWNER, tenant.locale)
+    except AlreadyInvited as done:  # a retry after the e-mail went out
+        owner = done.user
+    except EmailUnavailable:
+        raise OwnerEmailUnavailable("The owner's e-mail address already belongs to a user.") from None
+    return {"user_id": owner.id}
+
+
+def mark_active(state: dict) -> dict:
+    return {"status": dependencies().tenants.set_status(state["tenant_id"], TenantStatus.ACTIVE, ACTOR).status.value}
+
+
+def mark_failed(state: dict) -> dict:
+    reason = (state.get("error") or {}).get("Error") or "unknown"
+    tenant = dependencies().tenants.set_status(state["tenant_id"], TenantStatus.FAILED, ACTOR, reason=reason)
+    logger.warning("tenant onboarding failed", extra={"reason": reason})
+    return {"status": tenant.status.value}
+
+
+TASKS: dict[str, Callable[[dict], dict]] = {
+    "save_tenant": save_tenant,
+    "create_schedule_group": create_schedule_group,
+    "invite_owner": invite_owner,
+    "mark_active": mark_active,
+    "mark_failed": mark_failed,
+}
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict:
+    task = TASKS.get(event.get("task", ""))
+    if task is None:
+        raise UnknownTask(f"No workflow task named {event.get('task')!r}.")
+    state = event.get("input") or {}
+    logger.append_keys(task=event["task"], tenant_id=state.get("tenant_id"), correlation_id=state.get("correlation_id"))
+    return task(state)

@@ -1,0 +1,1 @@
+"""Starting workflows and the AWS resources their steps create."""
