@@ -25,3 +25,15 @@ def api_key_context(scopes: set[Permission], tenant_id: str | None = None) -> Te
 @pytest.fixture
 def tenant_id() -> str:
     return str(ULID())
+
+
+@pytest.fixture(name="user_ctx")
+def user_context_builder():
+    """`user_ctx(role, tenant_id=None)` → a user's TenantContext."""
+    return user_context
+
+
+@pytest.fixture(name="key_ctx")
+def api_key_context_builder():
+    """`key_ctx(scopes, tenant_id=None)` → an API key's TenantContext."""
+    return api_key_context

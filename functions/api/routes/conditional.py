@@ -15,7 +15,7 @@ def expected_version(if_match: str | None) -> int:
             [FieldError("If-Match", "Required for updates and deletes.", "required")],
         )
     value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²".isdigit() is True but int("²") fails
         raise ValidationFailed(
             "If-Match must be an ETag this API returned.",
             [FieldError("If-Match", "Not an ETag of this API.", "invalid")],
