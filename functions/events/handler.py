@@ -12,7 +12,6 @@ import boto3
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from servicejob.config import get_settings
 from servicejob.dal.audit import DynamoAuditRepository, entity_change
 from servicejob.dal.pagination import CursorCodec
@@ -37,7 +36,9 @@ def dependencies() -> Dependencies:
     cursors = CursorCodec(settings.cursor_secret.get_secret_value().encode())
     return Dependencies(
         audit=DynamoAuditRepository(TenantClients(settings), settings.table_name, cursors),
-        publisher=EventPublisher(boto3.client("events", region_name=settings.region), settings.event_bus_name),
+        publisher=EventPublisher(
+            boto3.client("events", region_name=settings.region), settings.event_bus_name
+        ),
     )
 
 
@@ -61,4 +62,6 @@ def record_handler(record: DynamoDBRecord) -> None:
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

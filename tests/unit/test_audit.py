@@ -1,8 +1,6 @@
 """The audit trail's pure logic: which stream records count, what they record, and entity references."""
 
 import pytest
-from ulid import ULID
-
 from servicejob.dal import keys
 from servicejob.dal.audit import entity_change
 from servicejob.dal.models import AccountItem, AuditItem
@@ -17,6 +15,7 @@ from servicejob.domain.audit import (
     parse_entity_reference,
 )
 from servicejob.errors import ValidationFailed
+from ulid import ULID
 
 ACCOUNT = AUDITED_TYPES["account"]
 
@@ -66,7 +65,15 @@ def stream_record(event_name, new=None, old=None, event_id="evt-1"):
 # ---- field_changes ---------------------------------------------------------------------------------
 def test_created_lists_every_set_business_field_with_before_null():
     # Given a new account's data, bookkeeping and empty fields included
-    data = {"id": "X", "version": 1, "created_by": "user:a", "name": "Acme", "phone": None, "tags": ["vip"], "notes": ""}
+    data = {
+        "id": "X",
+        "version": 1,
+        "created_by": "user:a",
+        "name": "Acme",
+        "phone": None,
+        "tags": ["vip"],
+        "notes": "",
+    }
     # When it is diffed against nothing
     changes = field_changes({}, data)
     # Then only the set business fields appear, each with before null
@@ -165,7 +172,11 @@ def test_stream_record_of_an_account_becomes_a_change_with_tenant_from_the_key()
 def test_records_of_other_item_kinds_are_skipped():
     # Given stream records of an idempotency record, an audit entry and a rate-limit counter
     tenant_id = str(ULID())
-    idempotency = {"PK": {"S": keys.idempotency_pk(tenant_id)}, "SK": {"S": "accounts.create#abc"}, "status": {"S": "COMPLETED"}}
+    idempotency = {
+        "PK": {"S": keys.idempotency_pk(tenant_id)},
+        "SK": {"S": "accounts.create#abc"},
+        "status": {"S": "COMPLETED"},
+    }
     audit = AuditItem(
         keys.audit_pk(tenant_id, "account", str(ULID())),
         "2026-01-01T00:00:00.000Z#evt",
@@ -176,7 +187,11 @@ def test_records_of_other_item_kinds_are_skipped():
         at="2026-01-01T00:00:00.000Z",
         changes={},
     ).serialize()
-    rate_limit = {"PK": {"S": keys.rate_limit_pk("signup", "127.0.0.1")}, "SK": {"S": "2026010100"}, "count": {"N": "1"}}
+    rate_limit = {
+        "PK": {"S": keys.rate_limit_pk("signup", "127.0.0.1")},
+        "SK": {"S": "2026010100"},
+        "count": {"N": "1"},
+    }
     # When read
     # Then none of them is an entity change
     for image in (idempotency, audit, rate_limit):
@@ -186,7 +201,9 @@ def test_records_of_other_item_kinds_are_skipped():
 def test_removal_keeps_the_old_image_only():
     # Given the TTL purge of a deleted account
     tenant_id, account_id = str(ULID()), str(ULID())
-    old = account_image(tenant_id, account_id, version=3, deleted_at="2026-01-02T00:00:00.000Z", deleted_by="user:a")
+    old = account_image(
+        tenant_id, account_id, version=3, deleted_at="2026-01-02T00:00:00.000Z", deleted_by="user:a"
+    )
     # When read
     parsed = entity_change(stream_record("REMOVE", old=old))
     # Then it is a change with no after image, which records nothing
@@ -214,7 +231,13 @@ def test_entity_reference_names_a_known_resource_and_a_ulid():
 
 @pytest.mark.parametrize(
     "reference",
-    ["contracts/01J00000000000000000000000", "accounts/not-a-ulid", "accounts", "", "accounts/01J00000000000000000000000/x"],
+    [
+        "contracts/01J00000000000000000000000",
+        "accounts/not-a-ulid",
+        "accounts",
+        "",
+        "accounts/01J00000000000000000000000/x",
+    ],
 )
 def test_invalid_entity_reference_names_the_entity_field(reference):
     # Given an unknown resource, a malformed id or no id

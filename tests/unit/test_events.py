@@ -4,9 +4,14 @@ import json
 
 import jsonschema
 import pytest
-
 from servicejob.domain.audit import AUDITED_TYPES, EntityChange, EntitySnapshot, audit_entry
-from servicejob.events.models import EVENT_MODELS, EVENT_SCHEMAS_DIR, domain_event, event_schema_path, event_schema_text
+from servicejob.events.models import (
+    EVENT_MODELS,
+    EVENT_SCHEMAS_DIR,
+    domain_event,
+    event_schema_path,
+    event_schema_text,
+)
 from servicejob.events.publisher import EventNotAccepted, EventPublisher
 
 ACCOUNT_DATA = {
@@ -52,7 +57,11 @@ class RecordingEventsClient:
 
     def put_events(self, Entries):  # noqa: N803 - boto3's parameter name
         self.requests.append(Entries)
-        entries = [{"ErrorCode": "InternalFailure", "ErrorMessage": "try again"}] if self._failed else [{"EventId": "e1"}]
+        entries = (
+            [{"ErrorCode": "InternalFailure", "ErrorMessage": "try again"}]
+            if self._failed
+            else [{"EventId": "e1"}]
+        )
         return {"FailedEntryCount": self._failed, "Entries": entries}
 
 
@@ -67,7 +76,11 @@ def test_update_publishes_account_updated_with_the_entity_and_its_changes():
     detail = json.loads(event.model_dump_json())
     assert detail["type"] == "account.updated"
     assert detail["event_id"] == "evt-42"
-    assert (detail["tenant_id"], detail["entity_id"], detail["version"]) == ("tenant-1", ACCOUNT_DATA["id"], 2)
+    assert (detail["tenant_id"], detail["entity_id"], detail["version"]) == (
+        "tenant-1",
+        ACCOUNT_DATA["id"],
+        2,
+    )
     assert (detail["actor"], detail["occurred_at"], detail["correlation_id"]) == (
         "user:bob",
         "2026-01-02T00:00:00.000Z",
@@ -110,7 +123,9 @@ def test_committed_event_schemas_match_the_models():
     # Given the event models and the files in schemas/events/
     committed = {path.name for path in EVENT_SCHEMAS_DIR.glob("*.schema.json")}
     # Then there is exactly one file per event, each identical to what the models generate
-    assert committed == {event_schema_path(name).name for name in EVENT_MODELS}, "run scripts/generate-schemas"
+    assert committed == {event_schema_path(name).name for name in EVENT_MODELS}, (
+        "run scripts/generate-schemas"
+    )
     for name in EVENT_MODELS:
         assert event_schema_path(name).read_text(encoding="utf-8") == event_schema_text(name), (
             f"{name} drifted from its model: run scripts/generate-schemas"
@@ -127,7 +142,11 @@ def test_publisher_sends_one_entry_to_the_bus_with_source_and_detail_type():
     EventPublisher(client, "servicejob-test").publish(domain_event(change, entry))
     # Then one entry went to the bus with the event's name as DetailType
     [[sent]] = client.requests
-    assert (sent["Source"], sent["DetailType"], sent["EventBusName"]) == ("servicejob", "account.updated", "servicejob-test")
+    assert (sent["Source"], sent["DetailType"], sent["EventBusName"]) == (
+        "servicejob",
+        "account.updated",
+        "servicejob-test",
+    )
     assert json.loads(sent["Detail"])["event_id"] == "evt-42"
 
 

@@ -5,7 +5,6 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
-
 from servicejob.dal.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from servicejob.domain import audit
 
@@ -21,7 +20,12 @@ class AuditPage(BaseModel):
     next_cursor: str | None
 
 
-@router.get("", summary="An entity's audit trail: who changed what, when, newest first", tags=["audit"], responses=ERROR_RESPONSES)
+@router.get(
+    "",
+    summary="An entity's audit trail: who changed what, when, newest first",
+    tags=["audit"],
+    responses=ERROR_RESPONSES,
+)
 def entity_history(
     entity: Annotated[str, Query(max_length=100, description="`{resource}/{id}`, e.g. `accounts/01J…`")],
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,

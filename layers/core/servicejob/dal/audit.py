@@ -28,7 +28,7 @@ class DynamoAuditRepository:
         self._cursors = cursors
 
     def record(self, change: EntityChange, entry: AuditEntry) -> None:
-        """Write the entry with the tenant's own credentials: the stream processor cannot cross tenants either."""
+        """Written with the tenant's own credentials, so the stream processor cannot cross tenants either."""
         item = AuditItem(
             keys.audit_pk(change.tenant_id, change.audited.type, change.entity_id),
             f"{entry.at}#{change.event_id}",

@@ -32,7 +32,9 @@ class DomainEvent(BaseModel):
     actor: str = Field(description="Who made the change: user:{id}, apikey:{id} or system:{name}")
     occurred_at: str = Field(description="When the change was written (UTC ISO 8601)")
     correlation_id: str | None = Field(description="The correlation id of the request that made the change")
-    data: Any = Field(description="The entity after the change, as the API returns it (when deleted: its last state)")
+    data: Any = Field(
+        description="The entity after the change, as the API returns it (when deleted: its last state)"
+    )
     changes: dict[str, FieldChange] = Field(description="Business fields that changed, with before and after")
 
 
@@ -48,7 +50,7 @@ EVENT_MODELS: dict[str, type[DomainEvent]] = {
     event_name(audited.event_prefix, action): create_model(
         _model_name(event_name(audited.event_prefix, action)),
         __base__=DomainEvent,
-        __doc__=f"Detail of `{event_name(audited.event_prefix, action)}` events ({audited.type} {action.value}).",
+        __doc__=f"Detail of `{audited.event_prefix}.{action.value}` events ({audited.type} {action.value}).",
         type=(Literal[event_name(audited.event_prefix, action)], Field(description="The event name")),
         data=(audited.model, Field(description=DomainEvent.model_fields["data"].description)),
     )
@@ -78,7 +80,11 @@ def domain_event(change: EntityChange, entry: AuditEntry) -> DomainEvent:
 
 def event_schema(name: str) -> dict[str, Any]:
     schema = EVENT_MODELS[name].model_json_schema(mode="serialization")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{_SCHEMA_ID_BASE}{name}.schema.json", **schema}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{_SCHEMA_ID_BASE}{name}.schema.json",
+        **schema,
+    }
 
 
 def event_schema_text(name: str) -> str:
