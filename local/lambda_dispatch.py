@@ -57,11 +57,17 @@ def load_handler(spec: FunctionSpec) -> Callable[[Any, Any], Any]:
     return getattr(module, attribute)
 
 
+# One lock per function, like one warm container: handlers keep per-invocation state in module globals
+# (the Powertools resolver's current event, Logger keys), so a function never runs twice at once.
+_function_locks: dict[str, threading.Lock] = {key: threading.Lock() for key in FUNCTIONS}
+
+
 def invoke_function(stage: str, key: str, event: Any) -> Any:
     """Calls the function's handler with a fresh context, as one Lambda invocation; exceptions propagate."""
     spec = FUNCTIONS[key]
     context = FakeLambdaContext(spec.physical_name(stage), function_arn(stage, key))
-    return load_handler(spec)(event, context)
+    with _function_locks.setdefault(key, threading.Lock()):
+        return load_handler(spec)(event, context)
 
 
 def function_key_for(stage: str, function_name: str) -> str | None:
