@@ -44,8 +44,10 @@ def dependencies() -> Dependencies:
 
 def record_handler(record: DynamoDBRecord) -> None:
     change = entity_change(record.raw_event)
-    entry = audit_entry(change) if change is not None else None
-    if change is None or entry is None:
+    if change is None:
+        return
+    entry = audit_entry(change)
+    if entry is None:
         return
     deps = dependencies()
     deps.audit.record(change, entry)
