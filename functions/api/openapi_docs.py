@@ -37,3 +37,15 @@ ERROR_RESPONSES: dict[int, dict] = {
     428: _problem("If-Match is required"),
     429: _problem("Too many requests"),
 }
+
+
+def responses(status: int, description: str) -> dict[int, dict]:
+    """A route's `responses=`: its success response plus every problem response.
+
+    Powertools drops the default success response once `responses=` is given; an entry without `content`
+    takes its schema from the route's return annotation. A 204 has no body.
+    """
+    success: dict = {"description": description}
+    if status == 204:
+        success["content"] = {}
+    return {status: success, **ERROR_RESPONSES}

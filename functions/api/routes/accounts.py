@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from servicejob.dal.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from servicejob.domain import accounts
 
-from ..openapi_docs import ERROR_RESPONSES, ID_PATTERN
+from ..openapi_docs import ID_PATTERN, responses
 from ..request_context import tenant_context
 from ..wiring import dependencies
 from .conditional import etag, expected_version
@@ -37,7 +37,7 @@ def _account_response(account: accounts.Account, status: int = 200) -> Response[
     )
 
 
-@router.post("", summary="Create an account", tags=["accounts"], responses=ERROR_RESPONSES)
+@router.post("", summary="Create an account", tags=["accounts"], responses=responses(201, "Created"))
 def create_account(
     account: accounts.AccountInput,
     idempotency_key: Annotated[
@@ -57,7 +57,7 @@ def create_account(
     return _account_response(accounts.Account.model_validate(created), status=201)
 
 
-@router.get("", summary="List accounts, newest first, or search by name prefix", tags=["accounts"], responses=ERROR_RESPONSES)
+@router.get("", summary="List accounts, newest first, or search by name prefix", tags=["accounts"], responses=responses(200, "A page of accounts"))
 def list_accounts(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
@@ -67,19 +67,19 @@ def list_accounts(
     return AccountPage(items=page.items, next_cursor=page.next_cursor)
 
 
-@router.get("/<account_id>", summary="Get an account", tags=["accounts"], responses=ERROR_RESPONSES)
+@router.get("/<account_id>", summary="Get an account", tags=["accounts"], responses=responses(200, "The account"))
 def get_account(account_id: AccountId) -> Response[accounts.Account]:
     return _account_response(accounts.get_account(tenant_context(router), dependencies().accounts, account_id))
 
 
-@router.patch("/<account_id>", summary="Change an account (If-Match required)", tags=["accounts"], responses=ERROR_RESPONSES)
+@router.patch("/<account_id>", summary="Change an account (If-Match required)", tags=["accounts"], responses=responses(200, "The changed account"))
 def update_account(account_id: AccountId, patch: accounts.AccountPatch, if_match: IfMatch = None) -> Response[accounts.Account]:
     ctx = tenant_context(router)
     updated = accounts.update_account(ctx, dependencies().accounts, account_id, patch, expected_version(if_match))
     return _account_response(updated)
 
 
-@router.delete("/<account_id>", summary="Delete an account (If-Match required)", tags=["accounts"], responses=ERROR_RESPONSES)
+@router.delete("/<account_id>", summary="Delete an account (If-Match required)", tags=["accounts"], responses=responses(204, "Deleted"))
 def delete_account(account_id: AccountId, if_match: IfMatch = None) -> Response[None]:
     accounts.delete_account(tenant_context(router), dependencies().accounts, account_id, expected_version(if_match))
     return Response(status_code=204)
