@@ -92,3 +92,22 @@ USER_POOL = UserPoolSpec()
 
 # Authorizer results are cached by API Gateway for this long, so a revoked key is refused within it.
 AUTHORIZER_CACHE_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class TierSpec:
+    """A tenant tier: the API Gateway usage plan its tenants' requests count against."""
+
+    name: str
+    rate_limit: int  # requests per second, steady
+    burst_limit: int
+    monthly_quota: int
+
+
+TIERS: dict[str, TierSpec] = {
+    spec.name: spec
+    for spec in (
+        TierSpec("basic", rate_limit=20, burst_limit=40, monthly_quota=500_000),
+        TierSpec("premium", rate_limit=100, burst_limit=200, monthly_quota=5_000_000),
+    )
+}

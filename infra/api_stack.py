@@ -1,0 +1,222 @@
+"""The REST API: the api function behind `/v1/{proxy+}`, one Lambda TOKEN authorizer on every route but
+the public ones, usage plans per tenant tier, a WAF web ACL, access logs and X-Ray."""
+
+from aws_cdk import Acknowledgment, Duration, SecretValue, Stack, Validations
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+from servicejob.dal.keys import rate_limit_pk
+from servicejob.deployment_spec import AUTHORIZER_CACHE_SECONDS, FUNCTIONS, PUBLIC_ROUTES, TIERS
+
+from infra.auth_stack import AuthStack
+from infra.constructs.service_function import FunctionLayers, ServiceFunction, settings_environment
+from infra.constructs.web_acl import ApiWebAcl
+from infra.data_stack import DataStack
+from infra.events_stack import EventsStack
+from infra.stage import Stage
+from infra.workflows_stack import WorkflowsStack, grant_send_mail, grant_user_directory
+
+PROXY_PATH = "/v1/{proxy+}"
+
+
+class ApiStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        stage: Stage,
+        data: DataStack,
+        auth: AuthStack,
+        events_stack: EventsStack,
+        workflows: WorkflowsStack,
+        layers_dir,
+        **kwargs,
+    ):
+        super().__init__(scope, construct_id, **kwargs)
+        onboarding = workflows.state_machines["TenantOnboarding"]
+        # HMAC key for pagination cursors; resolved into the environment at deploy time.
+        self.cursor_secret = secretsmanager.Secret(
+            self,
+            "CursorSecret",
+            secret_name=stage.physical_name("cursor-secret"),
+            description="HMAC-SHA256 key signing pagination cursors",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=64, exclude_punctuation=True
+            ),
+        )
+        Validations.of(self.cursor_secret).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-SMG4",
+                reason="Rotating the cursor key invalidates every outstanding list cursor; rotated by redeploy "
+                "in a maintenance window (docs/operations.md, rotating keys)",
+            )
+        )
+        layers = FunctionLayers(self, "Layers", layers_dir=layers_dir)
+        common = settings_environment(
+            table_name=data.table.table_name,
+            tenant_role_arn=data.tenant_data_role.role_arn,
+            user_pool_id=auth.user_pool.user_pool_id,
+            user_pool_client_id=auth.console_client.user_pool_client_id,
+            cognito_endpoint=f"https://cognito-idp.{self.region}.amazonaws.com",
+            cursor_secret=SecretValue.secrets_manager(self.cursor_secret.secret_arn).unsafe_unwrap(),
+            console_url=stage.console_url,
+        )
+        self.authorizer_function = ServiceFunction(
+            self,
+            "AuthorizerFunction",
+            stage=stage,
+            spec=FUNCTIONS["authorizer"],
+            layers=layers,
+            environment=common,
+            timeout=Duration.seconds(10),
+        )
+        self.api_function = ServiceFunction(
+            self,
+            "ApiFunction",
+            stage=stage,
+            spec=FUNCTIONS["api"],
+            layers=layers,
+            memory_size=1024,
+            environment={
+                **common,
+                **settings_environment(
+                    event_bus_name=events_stack.bus.event_bus_name,
+                    documents_bucket=data.documents_bucket.bucket_name,
+                    onboarding_state_machine_arn=onboarding.state_machine_arn,
+                    mail_from=stage.mail_from,
+                ),
+            },
+        )
+        for function in (self.authorizer_function, self.api_function):
+            data.grant_assume_tenant_role(function.function)
+        api_fn = self.api_function.function
+        onboarding.grant_start_execution(api_fn)
+        grant_user_directory(api_fn, auth)  # POST /v1/users invitations, disabling users
+        grant_send_mail(api_fn, stage, self)
+        # Signup rate limiting (servicejob.dal.rate_limits): control-plane counters, the only items the
+        # function touches with its own credentials.
+        api_fn.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="SignupRateLimitCounters",
+                actions=["dynamodb:UpdateItem"],
+                resources=[data.table.table_arn],
+                conditions={
+                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [rate_limit_pk("signup", "*")]}
+                },
+            )
+        )
+        api_fn.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                resources=[data.key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{self.region}.amazonaws.com"}},
+            )
+        )
+
+        access_logs = logs.LogGroup(
+            self, "AccessLogs", retention=stage.log_retention, removal_policy=stage.removal_policy
+        )
+        self.api = apigw.RestApi(
+            self,
+            "Api",
+            rest_api_name=stage.physical_name("api"),
+            description="Service Job CRM HTTPS API",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            # The authorizer returns the tenant's usage-plan key (usageIdentifierKey), so plans apply per tenant.
+            api_key_source_type=apigw.ApiKeySourceType.AUTHORIZER,
+            cloud_watch_role=True,
+            deploy_options=apigw.StageOptions(
+                stage_name=stage.name,
+                tracing_enabled=True,
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                data_trace_enabled=False,  # bodies hold personal data
+                metrics_enabled=True,
+                access_log_destination=apigw.LogGroupLogDestination(access_logs),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=False,
+                    http_method=True,
+                    ip=True,
+                    protocol=True,
+                    request_time=True,
+                    resource_path=True,
+                    response_length=True,
+                    status=True,
+                    user=False,
+                ),
+                throttling_rate_limit=max(tier.rate_limit for tier in TIERS.values()) * 10,
+                throttling_burst_limit=max(tier.burst_limit for tier in TIERS.values()) * 10,
+            ),
+        )
+        # Errors API Gateway answers itself (401, 403, 429, 5xx) carry CORS headers too.
+        for response_type in (apigw.ResponseType.DEFAULT_4_XX, apigw.ResponseType.DEFAULT_5_XX):
+            self.api.add_gateway_response(
+                f"Cors{response_type.response_type}",
+                type=response_type,
+                response_headers={"Access-Control-Allow-Origin": f"'{stage.console_url}'"},
+            )
+        authorizer = apigw.TokenAuthorizer(
+            self,
+            "Authorizer",
+            handler=self.authorizer_function.function,
+            identity_source=apigw.IdentitySource.header("Authorization"),
+            results_cache_ttl=Duration.seconds(AUTHORIZER_CACHE_SECONDS),
+        )
+        integration = apigw.LambdaIntegration(api_fn, proxy=True)
+        unauthenticated: list[apigw.Method] = []
+        proxy = self.api.root.resource_for_path(PROXY_PATH)
+        # api_key_required waits for the authorizer to return the tenant's usageIdentifierKey (see usage plans).
+        proxy.add_method("ANY", integration, authorizer=authorizer)
+        # CORS preflight carries no credentials; the handler answers it (one CORS configuration).
+        unauthenticated.append(proxy.add_method("OPTIONS", integration))
+        for http_method, path in sorted(PUBLIC_ROUTES):
+            unauthenticated.append(self.api.root.resource_for_path(path).add_method(http_method, integration))
+        for method in unauthenticated:
+            for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
+                Validations.of(method).acknowledge(
+                    Acknowledgment(
+                        id=rule,
+                        reason=f"{method.http_method} {method.resource.path} is public by design "
+                        "(deployment_spec.PUBLIC_ROUTES or CORS preflight); signup is rate-limited by WAF and the app",
+                    )
+                )
+        Validations.of(self.api).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-COG4",
+                reason="One Lambda TOKEN authorizer verifies both Cognito ID tokens and sjk_ API keys "
+                "(API Gateway allows one authorizer per method; docs/architecture.md)",
+            ),
+            Acknowledgment(
+                id="AwsSolutions-APIG2",
+                reason="Requests are validated by the handler's pydantic models, which answer RFC 9457 "
+                "problem details naming each field; a gateway validator would answer in another shape",
+            ),
+            Acknowledgment(
+                id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+                reason="The account-level role API Gateway uses to write execution logs; AWS documents this "
+                "managed policy for it",
+            ),
+        )
+
+        self.usage_plans = {
+            tier.name: self.api.add_usage_plan(
+                f"{tier.name.capitalize()}Plan",
+                name=stage.physical_name(f"{tier.name}-plan"),
+                description=f"Tenants on the {tier.name} tier",
+                throttle=apigw.ThrottleSettings(rate_limit=tier.rate_limit, burst_limit=tier.burst_limit),
+                quota=apigw.QuotaSettings(limit=tier.monthly_quota, period=apigw.Period.MONTH),
+                api_stages=[apigw.UsagePlanPerApiStage(api=self.api, stage=self.api.deployment_stage)],
+            )
+            for tier in TIERS.values()
+        }
+
+        self.web_acl = ApiWebAcl(self, "WebAcl", name=stage.physical_name("api"))
+        wafv2.CfnWebACLAssociation(
+            self,
+            "WebAclAssociation",
+            resource_arn=self.api.deployment_stage.stage_arn,
+            web_acl_arn=self.web_acl.acl.attr_arn,
+        )
