@@ -113,11 +113,21 @@ def onboarding(monkeypatch: pytest.MonkeyPatch) -> Iterator[OnboardingEnv]:
         uninstall = install_lambda_dispatch(settings.stage)
         try:
             yield OnboardingEnv(region, pool_id, client_id, state_machine_arn, ApiClient().call)
+            wait_until_no_execution_runs(region, state_machine_arn)
         finally:
             uninstall()
             api_wiring.dependencies.cache_clear()
             workflow_wiring.dependencies.cache_clear()
     get_settings.cache_clear()
+
+
+def wait_until_no_execution_runs(region: str, state_machine_arn: str, timeout: float = 60.0) -> None:
+    """moto runs executions on threads: let them end inside this test's mock, not in the next test's."""
+    sfn = boto3.client("stepfunctions", region_name=region)
+    deadline = time.monotonic() + timeout
+    while sfn.list_executions(stateMachineArn=state_machine_arn, statusFilter="RUNNING")["executions"]:
+        assert time.monotonic() < deadline, "onboarding executions still running"
+        time.sleep(0.05)
 
 
 def execution_history(env: OnboardingEnv, tenant_id: str) -> str:
