@@ -47,7 +47,7 @@ def test_create_returns_the_secret_once_and_stores_only_its_hash(api):
     # Given a tenant owner
     # When they create a key
     key, headers = create_key(api, {"name": " Xero sync ", "scopes": ["accounts:write", "accounts:read"]})
-    # Then the response carries the sjk_ secret for this tenant, uncacheable, with trimmed name and sorted scopes
+    # Then the response carries the tenant's sjk_ secret, uncacheable, with trimmed name and sorted scopes
     assert KEY_PATTERN.match(key["secret"])
     assert key["secret"].startswith(f"sjk_{api.tenant_id}_{key['id']}_")
     assert headers["Cache-Control"] == "no-store"

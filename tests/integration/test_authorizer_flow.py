@@ -215,7 +215,7 @@ class CognitoPool:
     def sign_in(self, tenant_id: str) -> tuple[str, str]:
         """A new user of `tenant_id`, signed in: (sub, ID token)."""
         email = f"{ULID()}@example.com".lower()
-        password = "Correct-Horse-9-Battery"
+        password = "Correct-Horse-9-Battery"  # noqa: S105 - a throwaway user in moto
         user = self.client.admin_create_user(
             UserPoolId=self.pool_id,
             Username=email,

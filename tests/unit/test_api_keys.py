@@ -1,4 +1,4 @@
-"""API keys: the `sjk_` format and its hash, scope rules, and the domain service over an in-memory repository."""
+"""API keys: the `sjk_` format and its hash, scope rules, and the domain service over an in-memory store."""
 
 from collections.abc import Mapping
 from datetime import timedelta

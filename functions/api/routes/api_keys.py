@@ -54,8 +54,9 @@ def create_api_key(
         )
         if not issued:
             raise Conflict(
-                f"This Idempotency-Key already created API key {stored['id']}; its secret was shown only "
-                "once. Revoke that key if the secret was lost, and create a new one with a new Idempotency-Key."
+                f"This Idempotency-Key already created API key {stored['id']}; "
+                "its secret was shown only once. Revoke that key if the secret was lost, "
+                "and create another with a new Idempotency-Key."
             )
         created = issued[0]
     return Response(
