@@ -48,7 +48,8 @@ def dependencies() -> Dependencies:
     clients = TenantClients(settings)
     cursors = CursorCodec(settings.cursor_secret.get_secret_value().encode())
     session = boto3.session.Session(region_name=settings.region)
-    users = DynamoUserRepository(EntityStore(clients, USER_KIND, settings.table_name, cursors), clients, settings.table_name)
+    user_store = EntityStore(clients, USER_KIND, settings.table_name, cursors)
+    users = DynamoUserRepository(user_store, clients, settings.table_name)
     user_directory = CognitoUserDirectory(session.client("cognito-idp"), settings.user_pool_id)
     return Dependencies(
         settings=settings,

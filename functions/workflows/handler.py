@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from servicejob.auth.permissions import Role
 from servicejob.domain.tenants import SignupRequest, TenantStatus
 from servicejob.domain.users import AlreadyInvited, EmailUnavailable
@@ -21,7 +20,7 @@ ACTOR = "system:onboarding"
 
 
 class OwnerEmailUnavailable(Exception):
-    """The owner's e-mail is already a user (of another firm): this signup fails, the caller is not told why."""
+    """The owner's e-mail already belongs to a user: the signup fails, the caller never learns why."""
 
 
 class UnknownTask(Exception):
@@ -44,7 +43,9 @@ def invite_owner(state: dict) -> dict:
     tenant = deps.tenants.get(state["tenant_id"])
     ctx = system_context(tenant.id, "onboarding", state.get("correlation_id", ""))
     try:
-        owner = deps.invitations.invite(ctx, tenant, tenant.owner_email, tenant.owner_name, Role.OWNER, tenant.locale)
+        owner = deps.invitations.invite(
+            ctx, tenant, tenant.owner_email, tenant.owner_name, Role.OWNER, tenant.locale
+        )
     except AlreadyInvited as done:  # a retry after the e-mail went out
         owner = done.user
     except EmailUnavailable:
@@ -53,7 +54,11 @@ def invite_owner(state: dict) -> dict:
 
 
 def mark_active(state: dict) -> dict:
-    return {"status": dependencies().tenants.set_status(state["tenant_id"], TenantStatus.ACTIVE, ACTOR).status.value}
+    return {
+        "status": dependencies()
+        .tenants.set_status(state["tenant_id"], TenantStatus.ACTIVE, ACTOR)
+        .status.value
+    }
 
 
 def mark_failed(state: dict) -> dict:
@@ -78,5 +83,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict:
     if task is None:
         raise UnknownTask(f"No workflow task named {event.get('task')!r}.")
     state = event.get("input") or {}
-    logger.append_keys(task=event["task"], tenant_id=state.get("tenant_id"), correlation_id=state.get("correlation_id"))
+    logger.append_keys(
+        task=event["task"], tenant_id=state.get("tenant_id"), correlation_id=state.get("correlation_id")
+    )
     return task(state)

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import boto3
-
 from servicejob.auth.user_directory import CognitoUserDirectory
 from servicejob.config import get_settings
 from servicejob.dal.entity_store import EntityStore
@@ -32,7 +31,9 @@ def dependencies() -> Dependencies:
     session = boto3.session.Session(region_name=settings.region)
     clients = TenantClients(settings, session)
     cursors = CursorCodec(settings.cursor_secret.get_secret_value().encode())
-    users = DynamoUserRepository(EntityStore(clients, USER_KIND, settings.table_name, cursors), clients, settings.table_name)
+    users = DynamoUserRepository(
+        EntityStore(clients, USER_KIND, settings.table_name, cursors), clients, settings.table_name
+    )
     return Dependencies(
         tenants=DynamoTenantRepository(clients, settings.table_name),
         invitations=Invitations(

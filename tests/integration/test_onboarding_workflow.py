@@ -13,12 +13,12 @@ import pytest
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
-from ulid import ULID
-
-from local.lambda_dispatch import function_arn, install_lambda_dispatch
 from servicejob.config import get_settings
 from servicejob.dal.table_spec import create_table_request
 from servicejob.deployment_spec import STATE_MACHINES
+from ulid import ULID
+
+from local.lambda_dispatch import function_arn, install_lambda_dispatch
 
 PASSWORD_LINE = re.compile(r"^(?:Temporary password|臨時密碼|临时密码): (\S+)$", re.MULTILINE)
 
@@ -88,8 +88,15 @@ def onboarding(monkeypatch: pytest.MonkeyPatch) -> Iterator[OnboardingEnv]:
         pool_id = cognito.create_user_pool(
             PoolName=f"pool-{ULID()}",
             Schema=[{"Name": "tenant_id", "AttributeDataType": "String", "Mutable": False}],
-            Policies={"PasswordPolicy": {"MinimumLength": 12, "RequireUppercase": True, "RequireLowercase": True,
-                                         "RequireNumbers": True, "RequireSymbols": True}},
+            Policies={
+                "PasswordPolicy": {
+                    "MinimumLength": 12,
+                    "RequireUppercase": True,
+                    "RequireLowercase": True,
+                    "RequireNumbers": True,
+                    "RequireSymbols": True,
+                }
+            },
         )["UserPool"]["Id"]
         client_id = cognito.create_user_pool_client(
             UserPoolId=pool_id, ClientName="console", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"]
@@ -180,7 +187,9 @@ def test_signup_onboards_the_tenant_and_invites_the_owner_in_their_language(onbo
     assert scheduler.get_schedule_group(Name=f"tenant-{tenant_id}")["Name"] == f"tenant-{tenant_id}"
 
 
-def test_signup_with_an_owner_email_already_in_use_fails_without_telling_the_caller(onboarding: OnboardingEnv):
+def test_signup_with_an_owner_email_already_in_use_fails_without_telling_the_caller(
+    onboarding: OnboardingEnv,
+):
     # Given a firm whose owner already signed up
     owner_email = f"owner-{ULID()}@example.com".lower()
     first = onboarding.sign_up(owner_email=owner_email, locale="en")
@@ -190,8 +199,14 @@ def test_signup_with_an_owner_email_already_in_use_fails_without_telling_the_cal
     status, _, accepted = onboarding.call(
         "POST",
         "/v1/tenants",
-        {"name": "Copycat Ltd", "owner_email": owner_email.upper(), "owner_name": "X",
-         "time_zone": "Europe/London", "base_currency": "gbp", "locale": "en"},
+        {
+            "name": "Copycat Ltd",
+            "owner_email": owner_email.upper(),
+            "owner_name": "X",
+            "time_zone": "Europe/London",
+            "base_currency": "gbp",
+            "locale": "en",
+        },
         authorizer={},
     )
 

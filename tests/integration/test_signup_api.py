@@ -2,21 +2,31 @@
 
 import boto3
 import pytest
+from servicejob.config import get_settings
 from test_onboarding_workflow import OnboardingEnv, onboarding  # noqa: F401 - fixture
 from ulid import ULID
-
-from servicejob.config import get_settings
 
 
 def test_invalid_signup_names_every_bad_field_and_starts_nothing(onboarding: OnboardingEnv):  # noqa: F811
     # Given a signup with a bad time zone, currency, locale and e-mail
-    body = {"name": "Firm", "owner_email": "nope", "owner_name": "A", "time_zone": "Asia/Atlantis",
-            "base_currency": "XYZ", "locale": "de"}
+    body = {
+        "name": "Firm",
+        "owner_email": "nope",
+        "owner_name": "A",
+        "time_zone": "Asia/Atlantis",
+        "base_currency": "XYZ",
+        "locale": "de",
+    }
     # When it is posted
     status, headers, problem = onboarding.call("POST", "/v1/tenants", body, authorizer={})
     # Then a 422 problem names each field, and no workflow was started
     assert status == 422 and headers["Content-Type"].startswith("application/problem+json")
-    assert {error["field"] for error in problem["errors"]} == {"owner_email", "time_zone", "base_currency", "locale"}
+    assert {error["field"] for error in problem["errors"]} == {
+        "owner_email",
+        "time_zone",
+        "base_currency",
+        "locale",
+    }
     executions = boto3.client("stepfunctions").list_executions(stateMachineArn=onboarding.state_machine_arn)
     assert executions["executions"] == []
 
@@ -31,9 +41,16 @@ def test_signups_from_one_address_are_limited_per_hour(onboarding: OnboardingEnv
     # When the same address signs up three times
     first, second = onboarding.sign_up(), onboarding.sign_up()
     status, headers, problem = onboarding.call(
-        "POST", "/v1/tenants",
-        {"name": "Third", "owner_email": f"o-{ULID()}@example.com", "owner_name": "A",
-         "time_zone": "UTC", "base_currency": "USD", "locale": "en"},
+        "POST",
+        "/v1/tenants",
+        {
+            "name": "Third",
+            "owner_email": f"o-{ULID()}@example.com",
+            "owner_name": "A",
+            "time_zone": "UTC",
+            "base_currency": "USD",
+            "locale": "en",
+        },
         authorizer={},
     )
     # Then the third is refused with 429 and Retry-After, the first two were accepted

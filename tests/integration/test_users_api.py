@@ -13,8 +13,13 @@ def firm(onboarding: OnboardingEnv):  # noqa: F811
     tenant_id = onboarding.sign_up(owner_email=owner_email, locale="zh-Hant")
     onboarding.wait_for_status(tenant_id, "active")
     cognito = boto3.client("cognito-idp", region_name=onboarding.region)
-    sub = next(a["Value"] for a in cognito.admin_get_user(UserPoolId=onboarding.user_pool_id,
-                                                         Username=owner_email)["UserAttributes"] if a["Name"] == "sub")
+    sub = next(
+        a["Value"]
+        for a in cognito.admin_get_user(UserPoolId=onboarding.user_pool_id, Username=owner_email)[
+            "UserAttributes"
+        ]
+        if a["Name"] == "sub"
+    )
     return tenant_id, {"tenant_id": tenant_id, "principal_id": sub, "kind": "user", "role": "owner"}
 
 
@@ -25,8 +30,13 @@ def test_me_shows_the_owner_and_marks_them_active(onboarding: OnboardingEnv, fir
     # Then user, tenant, role, permissions and language come back, and the user is now active
     assert status == 200, body
     assert body["user"]["id"] == owner["principal_id"] and body["user"]["status"] == "active"
-    assert body["tenant"] == body["tenant"] | {"id": tenant_id, "status": "active", "time_zone": "Asia/Hong_Kong",
-                                               "base_currency": "HKD", "locale": "zh-Hant"}
+    assert body["tenant"] == body["tenant"] | {
+        "id": tenant_id,
+        "status": "active",
+        "time_zone": "Asia/Hong_Kong",
+        "base_currency": "HKD",
+        "locale": "zh-Hant",
+    }
     assert body["role"] == "owner" and "users:manage" in body["permissions"] and body["locale"] == "zh-Hant"
     # When they change their language / Then /me answers in it
     status, _, updated = onboarding.call("PATCH", "/v1/me", {"locale": "en"}, authorizer=owner)
@@ -49,28 +59,34 @@ def test_owner_invites_lists_changes_and_disables_a_user(onboarding: OnboardingE
     [message] = onboarding.messages_to(email)
     assert onboarding.password_in(message) not in str(user)
     cognito = boto3.client("cognito-idp", region_name=onboarding.region)
-    attributes = {a["Name"]: a["Value"] for a in
-                  cognito.admin_get_user(UserPoolId=onboarding.user_pool_id, Username=email)["UserAttributes"]}
+    attributes = {
+        a["Name"]: a["Value"]
+        for a in cognito.admin_get_user(UserPoolId=onboarding.user_pool_id, Username=email)["UserAttributes"]
+    }
     assert attributes["custom:tenant_id"] == tenant_id and attributes["sub"] == user["id"]
 
     # And the list and the item show them
     status, _, page = onboarding.call("GET", "/v1/users", query={"limit": "1"}, authorizer=owner)
     assert status == 200 and len(page["items"]) == 1 and page["next_cursor"]
-    status, _, rest = onboarding.call("GET", "/v1/users", query={"cursor": page["next_cursor"]}, authorizer=owner)
+    status, _, rest = onboarding.call(
+        "GET", "/v1/users", query={"cursor": page["next_cursor"]}, authorizer=owner
+    )
     assert {u["id"] for u in page["items"] + rest["items"]} == {user["id"], owner["principal_id"]}
 
     # When the owner promotes them with a stale and then the current ETag
     path = f"/v1/users/{user['id']}"
     stale = onboarding.call("PATCH", path, {"role": "manager"}, headers={"If-Match": '"9"'}, authorizer=owner)
-    status, headers, promoted = onboarding.call("PATCH", path, {"role": "manager"}, headers={"If-Match": '"1"'},
-                                                authorizer=owner)
+    status, headers, promoted = onboarding.call(
+        "PATCH", path, {"role": "manager"}, headers={"If-Match": '"1"'}, authorizer=owner
+    )
     # Then only the current one applies
     assert stale[0] == 412
     assert status == 200 and promoted["role"] == "manager" and headers["ETag"] == f'"{promoted["version"]}"'
 
     # When the owner disables them / Then Cognito refuses their sign-in
-    status, _, disabled = onboarding.call("PATCH", path, {"status": "disabled"},
-                                          headers={"If-Match": headers["ETag"]}, authorizer=owner)
+    status, _, disabled = onboarding.call(
+        "PATCH", path, {"status": "disabled"}, headers={"If-Match": headers["ETag"]}, authorizer=owner
+    )
     assert status == 200 and disabled["status"] == "disabled"
     assert cognito.admin_get_user(UserPoolId=onboarding.user_pool_id, Username=email)["Enabled"] is False
 

@@ -6,8 +6,6 @@ import string
 from email import message_from_bytes
 
 import pytest
-from ulid import ULID
-
 from servicejob.auth.permissions import Role
 from servicejob.auth.user_directory import FakeUserDirectory, generate_temporary_password
 from servicejob.dal.pagination import Page
@@ -17,6 +15,7 @@ from servicejob.errors import NotFound
 from servicejob.notify.invitations import invitation_email
 from servicejob.notify.mailer import FakeMailer, mime_message
 from servicejob.tenancy.context import system_context
+from ulid import ULID
 
 EXPECTED = {
     "en": ("You are invited to", "Temporary password", "Administrator", "7 days"),
@@ -31,8 +30,14 @@ def test_invitation_is_written_in_the_users_language(locale):
     subject_words, password_label, role_name, validity = EXPECTED[locale]
     # When it is rendered in the user's language
     content = invitation_email(
-        locale=locale, firm_name="香港會計師事務所", user_name="Ann <Lee>", role="admin", email="ann@example.com",
-        temporary_password="Ab1!<pass>&word", sign_in_url="https://console.example/", validity_days=7,
+        locale=locale,
+        firm_name="香港會計師事務所",
+        user_name="Ann <Lee>",
+        role="admin",
+        email="ann@example.com",
+        temporary_password="Ab1!<pass>&word",  # noqa: S106 - test value
+        sign_in_url="https://console.example/",
+        validity_days=7,
     )
     # Then subject, text and HTML carry the firm, role, sign-in URL, e-mail, password and validity
     assert subject_words in content.subject and "香港會計師事務所" in content.subject
@@ -46,8 +51,14 @@ def test_invitation_is_written_in_the_users_language(locale):
 
 def test_unknown_locale_falls_back_to_english():
     content = invitation_email(
-        locale="fr", firm_name="F", user_name="U", role="staff", email="u@example.com",
-        temporary_password="x", sign_in_url="https://c/", validity_days=7,
+        locale="fr",
+        firm_name="F",
+        user_name="U",
+        role="staff",
+        email="u@example.com",
+        temporary_password="x",  # noqa: S106 - test value
+        sign_in_url="https://c/",
+        validity_days=7,
     )
     assert content.subject.startswith("You are invited")
 
@@ -55,14 +66,24 @@ def test_unknown_locale_falls_back_to_english():
 def test_mime_message_is_utf8_with_text_and_html_parts():
     # Given a Simplified Chinese invitation / When it becomes MIME
     content = invitation_email(
-        locale="zh-Hans", firm_name="上海服务有限公司", user_name="李", role="staff", email="li@example.com",
-        temporary_password="Pw1!pw1!pw1!pw", sign_in_url="https://c/", validity_days=7,
+        locale="zh-Hans",
+        firm_name="上海服务有限公司",
+        user_name="李",
+        role="staff",
+        email="li@example.com",
+        temporary_password="Pw1!pw1!pw1!pw",  # noqa: S106 - test value
+        sign_in_url="https://c/",
+        validity_days=7,
     )
-    parsed = message_from_bytes(mime_message("Service Job CRM <no-reply@servicejob.example>", "li@example.com",
-                                             content).as_bytes())
+    parsed = message_from_bytes(
+        mime_message("Service Job CRM <no-reply@servicejob.example>", "li@example.com", content).as_bytes()
+    )
     # Then both parts decode back to the same Chinese text
-    parts = {part.get_content_type(): part.get_payload(decode=True).decode(part.get_content_charset())
-             for part in parsed.walk() if not part.is_multipart()}
+    parts = {
+        part.get_content_type(): part.get_payload(decode=True).decode(part.get_content_charset())
+        for part in parsed.walk()
+        if not part.is_multipart()
+    }
     assert parts["text/plain"].strip() == content.text.strip()
     assert "上海服务有限公司" in parts["text/html"]
 
@@ -96,8 +117,13 @@ class InMemoryUsers:
         return User.model_validate(item) if item else None
 
     def add(self, ctx, user_id, fields):
-        self.items[(ctx.tenant_id, user_id)] = {"id": user_id, "version": 1, "created_at": "t", "updated_at": "t",
-                                                **fields}
+        self.items[(ctx.tenant_id, user_id)] = {
+            "id": user_id,
+            "version": 1,
+            "created_at": "t",
+            "updated_at": "t",
+            **fields,
+        }
         return self.get(ctx, user_id)
 
     def update(self, ctx, user_id, changes, expected_version):
@@ -116,14 +142,25 @@ class InMemoryUsers:
         self.sent.add((ctx.tenant_id, user_id))
 
     def count_enabled_owners(self, ctx):
-        return sum(1 for (t, _), v in self.items.items()
-                   if t == ctx.tenant_id and v["role"] == "owner" and v["status"] != "disabled")
+        return sum(
+            1
+            for (t, _), v in self.items.items()
+            if t == ctx.tenant_id and v["role"] == "owner" and v["status"] != "disabled"
+        )
 
 
 def tenant(tenant_id: str, locale: str = "en") -> Tenant:
-    return Tenant(id=tenant_id, name="Acme 會計", status=TenantStatus.PROVISIONING, tier="basic",
-                  owner_email="o@example.com", owner_name="O", time_zone="Asia/Hong_Kong", base_currency="HKD",
-                  locale=locale)
+    return Tenant(
+        id=tenant_id,
+        name="Acme 會計",
+        status=TenantStatus.PROVISIONING,
+        tier="basic",
+        owner_email="o@example.com",
+        owner_name="O",
+        time_zone="Asia/Hong_Kong",
+        base_currency="HKD",
+        locale=locale,
+    )
 
 
 @pytest.fixture
@@ -141,7 +178,7 @@ def test_invite_creates_the_directory_user_and_record_and_mails_the_same_passwor
     ctx = system_context(tenant_id, "onboarding")
     # When its owner is invited in Traditional Chinese
     user = invitations.invite(ctx, tenant(tenant_id), "o@example.com", "O", Role.OWNER, "zh-Hant")
-    # Then the directory user belongs to the tenant, the record is invited, and one e-mail carries the password
+    # Then the directory user is the tenant's, the record is invited, and one e-mail carries the password
     entry = invitations.directory.users["o@example.com"]
     assert entry.user.tenant_id == tenant_id and entry.user.user_id == user.id
     assert (user.role, user.status, user.locale) == (Role.OWNER, "invited", "zh-Hant")
@@ -179,10 +216,14 @@ def test_a_retry_before_the_email_went_out_resets_the_password_and_sends_it(invi
 def test_an_email_of_another_tenant_is_refused_without_mail(invitations):
     # Given a user of tenant A
     tenant_a, tenant_b = str(ULID()), str(ULID())
-    invitations.invite(system_context(tenant_a, "x"), tenant(tenant_a), "a@example.com", "A", Role.OWNER, "en")
+    invitations.invite(
+        system_context(tenant_a, "x"), tenant(tenant_a), "a@example.com", "A", Role.OWNER, "en"
+    )
     # When tenant B invites the same address
     with pytest.raises(EmailUnavailable) as refused:
-        invitations.invite(system_context(tenant_b, "x"), tenant(tenant_b), "A@Example.com", "A", Role.STAFF, "en")
+        invitations.invite(
+            system_context(tenant_b, "x"), tenant(tenant_b), "A@Example.com", "A", Role.STAFF, "en"
+        )
     # Then it gets the same answer as for one of its own users, and no mail goes out
     assert refused.value.detail == AlreadyInvited(None).detail  # type: ignore[arg-type]
     assert len(invitations.mailer.sent) == 1

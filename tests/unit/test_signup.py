@@ -2,7 +2,6 @@
 
 import pytest
 from pydantic import ValidationError
-
 from servicejob.dal.rate_limits import WINDOW_SECONDS, DynamoRateLimiter
 from servicejob.domain.tenants import SignupRequest, TenantStatus, sign_up
 from servicejob.errors import RateLimited
@@ -57,7 +56,9 @@ def test_unknown_fields_such_as_a_tenant_id_are_refused():
 
 def test_all_bad_fields_are_reported_together():
     assert invalid_fields(time_zone="Mars/Olympus", base_currency="ABC", locale="fr") == {
-        "time_zone", "base_currency", "locale",
+        "time_zone",
+        "base_currency",
+        "locale",
     }
 
 
@@ -90,7 +91,9 @@ def test_sign_up_saves_the_tenant_before_starting_onboarding_named_after_it():
     # Given fakes for storage, workflow and limiter
     tenants, workflow = FakeTenants(), FakeWorkflow()
     # When a firm signs up
-    accepted = sign_up(SignupRequest.model_validate(VALID), "203.0.113.9", tenants, CountingLimiter(5), workflow, 5)
+    accepted = sign_up(
+        SignupRequest.model_validate(VALID), "203.0.113.9", tenants, CountingLimiter(5), workflow, 5
+    )
     # Then the tenant was saved, onboarding started for it, and the status URL points at it
     assert accepted.status is TenantStatus.PROVISIONING
     assert list(tenants.saved) == workflow.started == [accepted.tenant_id]

@@ -1,9 +1,6 @@
 """Users and roles: who may invite whom, role changes, disabling, the last owner, and /v1/me."""
 
 import pytest
-from test_invitations import InMemoryUsers, tenant
-from ulid import ULID
-
 from servicejob.auth.permissions import Permission, Role
 from servicejob.auth.user_directory import FakeUserDirectory
 from servicejob.domain.tenants import TenantStatus
@@ -20,6 +17,8 @@ from servicejob.domain.users import (
 from servicejob.errors import Conflict, Forbidden, VersionConflict
 from servicejob.notify.mailer import FakeMailer
 from servicejob.tenancy.context import PrincipalKind, TenantContext
+from test_invitations import InMemoryUsers, tenant
+from ulid import ULID
 
 
 class Firm:
@@ -35,8 +34,9 @@ class Firm:
         email = f"{role}-{ULID()}@example.com".lower()
         user_id = self.directory.create_user(email, role.value, "en", self.tenant_id, "Temp-Pass-123")
         ctx = TenantContext(self.tenant_id, "seed", PrincipalKind.SYSTEM)
-        self.users.add(ctx, user_id, {"email": email, "name": "N", "role": role.value, "status": status,
-                                      "locale": "en"})
+        self.users.add(
+            ctx, user_id, {"email": email, "name": "N", "role": role.value, "status": status, "locale": "en"}
+        )
         return user_id
 
     def as_user(self, user_id: str) -> TenantContext:
@@ -45,8 +45,9 @@ class Firm:
 
     def change(self, actor_id: str, target_id: str, **patch):
         target = self.users.get(self.as_user(actor_id), target_id)
-        return update_user(self.as_user(actor_id), self.users, self.directory, target_id, UserPatch(**patch),
-                           target.version)
+        return update_user(
+            self.as_user(actor_id), self.users, self.directory, target_id, UserPatch(**patch), target.version
+        )
 
 
 @pytest.fixture
@@ -84,8 +85,12 @@ def test_nobody_invites_above_their_own_role(firm, actor, granted, allowed):
 def test_an_api_key_cannot_invite_even_with_every_scope(firm):
     key = TenantContext(firm.tenant_id, str(ULID()), PrincipalKind.API_KEY, scopes=frozenset(Permission))
     with pytest.raises(Forbidden):
-        invite_user(key, firm.invitations, tenant(firm.tenant_id),
-                    UserInvite(email="k@example.com", name="K", role=Role.STAFF))
+        invite_user(
+            key,
+            firm.invitations,
+            tenant(firm.tenant_id),
+            UserInvite(email="k@example.com", name="K", role=Role.STAFF),
+        )
 
 
 def test_nobody_changes_their_own_role(firm):
@@ -163,8 +168,12 @@ def test_me_marks_an_invited_user_active_and_lists_sorted_permissions(firm):
 
 
 def test_me_for_an_api_key_shows_the_tenant_and_scopes_without_a_user(firm):
-    key = TenantContext(firm.tenant_id, str(ULID()), PrincipalKind.API_KEY,
-                        scopes=frozenset({Permission.ACCOUNTS_WRITE, Permission.ACCOUNTS_READ}))
+    key = TenantContext(
+        firm.tenant_id,
+        str(ULID()),
+        PrincipalKind.API_KEY,
+        scopes=frozenset({Permission.ACCOUNTS_WRITE, Permission.ACCOUNTS_READ}),
+    )
     view = me(key, firm.users, tenant(firm.tenant_id, "zh-Hans"))
     assert view.user is None and view.kind is PrincipalKind.API_KEY and view.role is None
     assert view.permissions == ["accounts:read", "accounts:write"] and view.locale == "zh-Hans"

@@ -9,7 +9,6 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-
 from servicejob.domain import tenants
 
 from ..openapi_docs import ERROR_RESPONSES, ID_PATTERN
@@ -34,7 +33,10 @@ def sign_up(signup: tenants.SignupRequest) -> Response[tenants.SignupAccepted]:
         correlation_id(router),
     )
     return Response(
-        status_code=202, body=accepted, content_type="application/json", headers={"Location": accepted.status_url}
+        status_code=202,
+        body=accepted,
+        content_type="application/json",
+        headers={"Location": accepted.status_url},
     )
 
 

@@ -6,7 +6,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
-
 from servicejob.dal.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from servicejob.domain import users
 
@@ -34,7 +33,9 @@ def _user_response(user: users.User, status: int = 200) -> Response[users.User]:
     return Response(status_code=status, body=user, content_type="application/json", headers=headers)
 
 
-@router.post("", summary="Invite a user (e-mails a temporary password)", tags=["users"], responses=ERROR_RESPONSES)
+@router.post(
+    "", summary="Invite a user (e-mails a temporary password)", tags=["users"], responses=ERROR_RESPONSES
+)
 def invite_user(
     invite: users.UserInvite,
     idempotency_key: Annotated[
@@ -49,7 +50,9 @@ def invite_user(
         return users.invite_user(ctx, deps.invitations, tenant, invite).model_dump(mode="json")
 
     if idempotency_key:
-        created = deps.idempotency.run(ctx, "users.invite", idempotency_key, invite.model_dump(mode="json"), create)
+        created = deps.idempotency.run(
+            ctx, "users.invite", idempotency_key, invite.model_dump(mode="json"), create
+        )
     else:
         created = create()
     return _user_response(users.User.model_validate(created), status=201)
@@ -70,11 +73,15 @@ def get_user(user_id: UserId) -> Response[users.User]:
 
 
 @router.patch(
-    "/<user_id>", summary="Change a user's role, name or status (If-Match required)", tags=["users"],
+    "/<user_id>",
+    summary="Change a user's role, name or status (If-Match required)",
+    tags=["users"],
     responses=ERROR_RESPONSES,
 )
 def update_user(user_id: UserId, patch: users.UserPatch, if_match: IfMatch = None) -> Response[users.User]:
     ctx = tenant_context(router)
     deps = dependencies()
-    updated = users.update_user(ctx, deps.users, deps.user_directory, user_id, patch, expected_version(if_match))
+    updated = users.update_user(
+        ctx, deps.users, deps.user_directory, user_id, patch, expected_version(if_match)
+    )
     return _user_response(updated)

@@ -41,7 +41,7 @@ class DirectoryUser:
 
 
 class DirectoryUserExists(Exception):
-    """The e-mail is already a username in the pool (possibly of another tenant: never tell a caller which)."""
+    """The e-mail is already a username in the pool, maybe of another tenant (never tell a caller which)."""
 
     def __init__(self, existing: DirectoryUser):
         super().__init__("The user already exists in the directory.")
@@ -99,7 +99,9 @@ class CognitoUserDirectory:
                 return None
             raise
         attributes = _attributes(response["UserAttributes"])
-        return DirectoryUser(attributes["sub"], attributes.get(TENANT_ATTRIBUTE, ""), response.get("Enabled", True))
+        return DirectoryUser(
+            attributes["sub"], attributes.get(TENANT_ATTRIBUTE, ""), response.get("Enabled", True)
+        )
 
     def reset_temporary_password(self, email: str, temporary_password: str) -> None:
         self._cognito.admin_set_user_password(

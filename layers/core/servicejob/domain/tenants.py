@@ -99,7 +99,9 @@ class TenantRepository(Protocol):
         ...
 
     def get(self, tenant_id: str) -> Tenant: ...
-    def set_status(self, tenant_id: str, status: TenantStatus, actor: str, reason: str | None = None) -> Tenant:
+    def set_status(
+        self, tenant_id: str, status: TenantStatus, actor: str, reason: str | None = None
+    ) -> Tenant:
         """Moves a provisioning tenant to `status`; repeating the same move is harmless."""
         ...
 
@@ -128,7 +130,8 @@ def sign_up(
     retry_after = limiter.hit(SIGNUP_RATE_SCOPE, source_address or "unknown", limit_per_hour)
     if retry_after is not None:
         raise RateLimited(
-            f"Too many signups from your address; try again in {retry_after} seconds.", retry_after=retry_after
+            f"Too many signups from your address; try again in {retry_after} seconds.",
+            retry_after=retry_after,
         )
     tenant_id = str(ULID())
     tenants.save_provisioning(tenant_id, signup, actor="system:signup")

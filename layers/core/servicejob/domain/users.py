@@ -8,9 +8,16 @@ locale from the user record on every token.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Protocol
+from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from servicejob.auth.permissions import ROLE_RANK, Permission, Role, check_role_grant
 from servicejob.auth.user_directory import DirectoryUserExists, UserDirectory, generate_temporary_password
@@ -31,7 +38,9 @@ class UserInvite(BaseModel):
     email: EmailStr = Field(max_length=254)
     name: PersonName
     role: Role
-    locale: Locale | None = Field(default=None, description="Language of the invitation; the tenant's by default")
+    locale: Locale | None = Field(
+        default=None, description="Language of the invitation; the tenant's by default"
+    )
 
     @field_validator("email")
     @classmethod
@@ -79,7 +88,9 @@ class UserRepository(Protocol):
     def get(self, ctx: TenantContext, user_id: str) -> User: ...
     def find(self, ctx: TenantContext, user_id: str) -> User | None: ...
     def add(self, ctx: TenantContext, user_id: str, fields: Mapping[str, Any]) -> User: ...
-    def update(self, ctx: TenantContext, user_id: str, changes: Mapping[str, Any], expected_version: int) -> User: ...
+    def update(
+        self, ctx: TenantContext, user_id: str, changes: Mapping[str, Any], expected_version: int
+    ) -> User: ...
     def list(self, ctx: TenantContext, limit: int, cursor: str | None) -> Page[User]: ...
     def invitation_sent(self, ctx: TenantContext, user_id: str) -> bool: ...
     def mark_invitation_sent(self, ctx: TenantContext, user_id: str) -> None: ...
@@ -109,7 +120,9 @@ class Invitations:
     sign_in_url: str
     validity_days: int
 
-    def invite(self, ctx: TenantContext, tenant: Tenant, email: str, name: str, role: Role, locale: str) -> User:
+    def invite(
+        self, ctx: TenantContext, tenant: Tenant, email: str, name: str, role: Role, locale: str
+    ) -> User:
         """Creates the Cognito user with a fresh temporary password and e-mails it; safe to retry.
 
         The password lives only in this call: Cognito gets it, the e-mail carries it, nothing returns it.
@@ -127,7 +140,9 @@ class Invitations:
             # An earlier attempt stopped before the e-mail: the password it set was never seen by anyone.
             self.directory.reset_temporary_password(email, temporary_password)
         user = self.users.find(ctx, user_id) or self.users.add(
-            ctx, user_id, {"email": email, "name": name, "role": role.value, "status": "invited", "locale": locale}
+            ctx,
+            user_id,
+            {"email": email, "name": name, "role": role.value, "status": "invited", "locale": locale},
         )
         content = invitation_email(
             locale=locale,
@@ -262,5 +277,3 @@ def update_me(ctx: TenantContext, users: UserRepository, patch: MePatch) -> User
     if not changes:
         return current
     return users.update(ctx, current.id, changes, current.version)
-
-
