@@ -3,20 +3,30 @@
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from servicejob.domain import users
 
-from ..openapi_docs import ERROR_RESPONSES
+from ..openapi_docs import responses
 from ..request_context import tenant_context
 from ..wiring import dependencies
 
 router = APIGatewayRouter()
 
 
-@router.get("", summary="The caller, their tenant and permissions", tags=["me"], responses=ERROR_RESPONSES)
+@router.get(
+    "",
+    summary="The caller, their tenant and permissions",
+    tags=["me"],
+    responses=responses(200, "Who you are"),
+)
 def get_me() -> users.MeView:
     ctx = tenant_context(router)
     deps = dependencies()
     return users.me(ctx, deps.users, deps.tenants.get(ctx.tenant_id))
 
 
-@router.patch("", summary="Change your own name or language", tags=["me"], responses=ERROR_RESPONSES)
+@router.patch(
+    "",
+    summary="Change your own name or language",
+    tags=["me"],
+    responses=responses(200, "Your changed profile"),
+)
 def update_me(patch: users.MePatch) -> users.User:
     return users.update_me(tenant_context(router), dependencies().users, patch)

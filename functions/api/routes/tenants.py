@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from servicejob.domain import tenants
 
-from ..openapi_docs import ERROR_RESPONSES, ID_PATTERN
+from ..openapi_docs import ID_PATTERN, responses
 from ..request_context import correlation_id
 from ..wiring import dependencies
 
@@ -20,7 +20,12 @@ router = APIGatewayRouter()
 TenantId = Annotated[str, Path(pattern=ID_PATTERN, description="Tenant id (ULID) from the signup response")]
 
 
-@router.post("", summary="Sign up a firm (starts onboarding)", tags=["tenants"], responses=ERROR_RESPONSES)
+@router.post(
+    "",
+    summary="Sign up a firm (starts onboarding)",
+    tags=["tenants"],
+    responses=responses(202, "Accepted; poll status_url"),
+)
 def sign_up(signup: tenants.SignupRequest) -> Response[tenants.SignupAccepted]:
     deps = dependencies()
     accepted = tenants.sign_up(
@@ -40,6 +45,11 @@ def sign_up(signup: tenants.SignupRequest) -> Response[tenants.SignupAccepted]:
     )
 
 
-@router.get("/<tenant_id>/status", summary="Signup progress", tags=["tenants"], responses=ERROR_RESPONSES)
+@router.get(
+    "/<tenant_id>/status",
+    summary="Signup progress",
+    tags=["tenants"],
+    responses=responses(200, "The tenant's status"),
+)
 def get_status(tenant_id: TenantId) -> tenants.TenantStatusView:
     return tenants.tenant_status(dependencies().tenants, tenant_id)

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from servicejob.dal.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from servicejob.domain import users
 
-from ..openapi_docs import ERROR_RESPONSES
+from ..openapi_docs import responses
 from ..request_context import tenant_context
 from ..wiring import dependencies
 from .conditional import etag, expected_version
@@ -34,7 +34,10 @@ def _user_response(user: users.User, status: int = 200) -> Response[users.User]:
 
 
 @router.post(
-    "", summary="Invite a user (e-mails a temporary password)", tags=["users"], responses=ERROR_RESPONSES
+    "",
+    summary="Invite a user (e-mails a temporary password)",
+    tags=["users"],
+    responses=responses(201, "Invited"),
 )
 def invite_user(
     invite: users.UserInvite,
@@ -58,7 +61,9 @@ def invite_user(
     return _user_response(users.User.model_validate(created), status=201)
 
 
-@router.get("", summary="List users, newest first", tags=["users"], responses=ERROR_RESPONSES)
+@router.get(
+    "", summary="List users, newest first", tags=["users"], responses=responses(200, "A page of users")
+)
 def list_users(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
@@ -67,7 +72,7 @@ def list_users(
     return UserPage(items=page.items, next_cursor=page.next_cursor)
 
 
-@router.get("/<user_id>", summary="Get a user", tags=["users"], responses=ERROR_RESPONSES)
+@router.get("/<user_id>", summary="Get a user", tags=["users"], responses=responses(200, "The user"))
 def get_user(user_id: UserId) -> Response[users.User]:
     return _user_response(users.get_user(tenant_context(router), dependencies().users, user_id))
 
@@ -76,7 +81,7 @@ def get_user(user_id: UserId) -> Response[users.User]:
     "/<user_id>",
     summary="Change a user's role, name or status (If-Match required)",
     tags=["users"],
-    responses=ERROR_RESPONSES,
+    responses=responses(200, "The changed user"),
 )
 def update_user(user_id: UserId, patch: users.UserPatch, if_match: IfMatch = None) -> Response[users.User]:
     ctx = tenant_context(router)
