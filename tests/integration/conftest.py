@@ -44,19 +44,19 @@ class DynamoDBCallCounter:
 
 
 # Registered in botocore's built-in handlers so that sessions created later (one per tenant) get it too.
-_COUNTER = DynamoDBCallCounter()
-botocore.handlers.BUILTIN_HANDLERS.append(("before-call.dynamodb", _COUNTER))
+DYNAMODB_CALLS = DynamoDBCallCounter()
+botocore.handlers.BUILTIN_HANDLERS.append(("before-call.dynamodb", DYNAMODB_CALLS))
 
 
 @pytest.fixture
 def dynamodb_calls() -> Iterator[DynamoDBCallCounter]:
-    _COUNTER.reset()
-    _COUNTER.active = True
+    DYNAMODB_CALLS.reset()
+    DYNAMODB_CALLS.active = True
     try:
-        yield _COUNTER
+        yield DYNAMODB_CALLS
     finally:
-        _COUNTER.active = False
-        _COUNTER.reset()
+        DYNAMODB_CALLS.active = False
+        DYNAMODB_CALLS.reset()
 
 
 @pytest.fixture
