@@ -5,6 +5,7 @@ how moto's Step Functions interpreter calls Lambda tasks) are answered by the ha
 import importlib
 import io
 import json
+import sys
 import threading
 import time
 import traceback
@@ -68,6 +69,17 @@ def invoke_function(stage: str, key: str, event: Any) -> Any:
     context = FakeLambdaContext(spec.physical_name(stage), function_arn(stage, key))
     with _function_locks.setdefault(key, threading.Lock()):
         return load_handler(spec)(event, context)
+
+
+def cold_start_functions() -> None:
+    """Drops what loaded function modules built once per container (their lru_cached builders), so the next
+    invocation builds clients from the current settings and endpoint, as a fresh container would."""
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("functions.") or module is None:
+            continue
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
+                value.cache_clear()
 
 
 def function_key_for(stage: str, function_name: str) -> str | None:

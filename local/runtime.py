@@ -12,7 +12,7 @@ from pathlib import Path
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
-from .lambda_dispatch import ACCOUNT_ID, REGION, install_lambda_dispatch, invoke_function
+from .lambda_dispatch import ACCOUNT_ID, REGION, cold_start_functions, install_lambda_dispatch, invoke_function
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 _FAKE_CREDENTIALS = {
@@ -134,6 +134,8 @@ class LocalRuntime:
             raise RuntimeError("TenantOnboarding ARN differs from the one in the settings")
         get_settings.cache_clear()
         settings = get_settings()
+        cold_start_functions()
+        self._stoppers.append(cold_start_functions)
 
         self._stoppers.append(install_lambda_dispatch(self.stage))
         dispatcher = TargetDispatcher(self.stage, clients.stepfunctions)
