@@ -9,11 +9,14 @@ from .runtime import LocalRuntime
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m local", description="Run Service Job CRM locally over moto.")
+    parser = argparse.ArgumentParser(
+        prog="python -m local", description="Run Service Job CRM locally over moto."
+    )
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument(
-        "--reset", action="store_true",
+        "--reset",
+        action="store_true",
         help="start empty (state lives in memory only, so every start is empty; accepted for compatibility)",
     )
     parser.add_argument("--no-demo", action="store_true", help="do not seed the demo tenant")
@@ -30,7 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Could not start on {args.host}:{args.port}: {error}", file=sys.stderr)  # noqa: T201
         return 1
     try:
-        print(f"Service Job CRM is running on {runtime.base_url} (ready in {runtime.ready_seconds:.1f} s)", flush=True)  # noqa: T201
+        print(
+            f"Service Job CRM is running on {runtime.base_url} (ready in {runtime.ready_seconds:.1f} s)",
+            flush=True,
+        )  # noqa: T201
         if not args.no_demo and not stopping.is_set():
             _seed_demo(runtime)
         print("Press Ctrl-C to stop.", flush=True)  # noqa: T201
@@ -46,7 +52,9 @@ def _seed_demo(runtime: LocalRuntime) -> None:
     from .provisioning import MotoClients
 
     try:
-        demo = seed_demo_tenant(runtime.base_url, MotoClients(runtime.moto_url).cognito_idp, runtime.user_pool_id)
+        demo = seed_demo_tenant(
+            runtime.base_url, MotoClients(runtime.moto_url).cognito_idp, runtime.user_pool_id
+        )
     except (DemoSeedError, OSError, KeyError) as error:
         print(f"Warning: the demo tenant was not seeded: {error}", flush=True)  # noqa: T201
         return

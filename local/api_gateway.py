@@ -20,8 +20,14 @@ from .lambda_dispatch import ACCOUNT_ID, REGION
 API_ID = "local"
 STAGE = "v1"
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
-_TEXT_TYPES = ("text/", "application/json", "application/problem+json", "application/xml",
-               "application/x-www-form-urlencoded", "application/javascript")
+_TEXT_TYPES = (
+    "text/",
+    "application/json",
+    "application/problem+json",
+    "application/xml",
+    "application/x-www-form-urlencoded",
+    "application/javascript",
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,9 @@ _PUBLIC_ROUTE_PATTERNS = [(method, _template_regex(template)) for method, templa
 
 
 def is_public(method: str, path: str) -> bool:
-    return any(method == public_method and pattern.match(path) for public_method, pattern in _PUBLIC_ROUTE_PATTERNS)
+    return any(
+        method == public_method and pattern.match(path) for public_method, pattern in _PUBLIC_ROUTE_PATTERNS
+    )
 
 
 def method_arn(method: str, path: str) -> str:
@@ -126,7 +134,9 @@ def proxy_response(result: dict) -> ProxyResponse:
         headers.extend((name, str(value)) for value in values)
     multi_names = {name.lower() for name in multi}
     headers.extend(
-        (name, str(value)) for name, value in (result.get("headers") or {}).items() if name.lower() not in multi_names
+        (name, str(value))
+        for name, value in (result.get("headers") or {}).items()
+        if name.lower() not in multi_names
     )
     body = result.get("body") or ""
     raw = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
@@ -134,7 +144,7 @@ def proxy_response(result: dict) -> ProxyResponse:
 
 
 def policy_decision(policy_document: dict, arn: str) -> str:
-    """"Allow", "Deny" (explicit) or "None" for an authorizer policy against a method ARN."""
+    """ "Allow", "Deny" (explicit) or "None" for an authorizer policy against a method ARN."""
     decision = "None"
     statements = policy_document.get("Statement", [])
     for statement in statements if isinstance(statements, list) else [statements]:
@@ -162,7 +172,9 @@ class TokenAuthorizer:
         self._cache: dict[str, tuple[float, dict]] = {}
         self._lock = threading.Lock()
 
-    def authorize(self, token: str | None, method: str, path: str) -> tuple[dict | None, ProxyResponse | None]:
+    def authorize(
+        self, token: str | None, method: str, path: str
+    ) -> tuple[dict | None, ProxyResponse | None]:
         """(requestContext.authorizer, None) when allowed, else (None, the refusal)."""
         if not token:
             return None, json_response(401, {"message": "Unauthorized"})

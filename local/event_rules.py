@@ -30,7 +30,9 @@ def state_machine_arn(stage: str, region: str, account_id: str, name: str) -> st
 
 
 class EventRules:
-    def __init__(self, clients, stage: str, bus_name: str, region: str, account_id: str, dispatcher: TargetDispatcher):
+    def __init__(
+        self, clients, stage: str, bus_name: str, region: str, account_id: str, dispatcher: TargetDispatcher
+    ):
         self._events = clients.events
         self._sqs = clients.sqs
         self._stage = stage
@@ -49,7 +51,9 @@ class EventRules:
         self._queues.append(_RuleQueue(self._rule_to_queue(EVENT_LOG_QUEUE, EVENT_LOG_PATTERN), None))
         for spec in EVENT_RULES.values():
             if spec.target_state_machine:
-                target = state_machine_arn(self._stage, self._region, self._account_id, spec.target_state_machine)
+                target = state_machine_arn(
+                    self._stage, self._region, self._account_id, spec.target_state_machine
+                )
             else:
                 assert spec.target_function in FUNCTIONS, spec
                 target = function_arn(self._stage, spec.target_function)
@@ -58,9 +62,9 @@ class EventRules:
 
     def _rule_to_queue(self, rule_name: str, pattern: dict) -> str:
         queue_url = self._sqs.create_queue(QueueName=f"local-rule-{rule_name}"[:80])["QueueUrl"]
-        queue_arn = self._sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
+        queue_arn = self._sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
         self._events.put_rule(Name=rule_name, EventBusName=self._bus_name, EventPattern=json.dumps(pattern))
         self._events.put_targets(
             Rule=rule_name, EventBusName=self._bus_name, Targets=[{"Id": "local-queue", "Arn": queue_arn}]

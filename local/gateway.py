@@ -1,7 +1,6 @@
 """The local HTTP front door on one port: the API (through the API Gateway emulation), /config.json, the
 captured mailbox and event log under /_local/, and the built console."""
 
-import json
 import mimetypes
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +10,15 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
 
-from .api_gateway import MAX_PAYLOAD_BYTES, ProxyResponse, TokenAuthorizer, is_public, json_response, proxy_response, rest_proxy_event
+from .api_gateway import (
+    MAX_PAYLOAD_BYTES,
+    ProxyResponse,
+    TokenAuthorizer,
+    is_public,
+    json_response,
+    proxy_response,
+    rest_proxy_event,
+)
 from .mailbox import Mailbox
 
 CONSOLE_DIST = Path(__file__).resolve().parents[1] / "console" / "dist"
@@ -69,7 +76,9 @@ class Gateway:
             return _to_werkzeug(json_response(200, self._recent_events()))
         if path == "/_local/mailbox.json":
             return _to_werkzeug(
-                json_response(200, [message.as_json(self._mailbox.base_path) for message in self._mailbox.messages()])
+                json_response(
+                    200, [message.as_json(self._mailbox.base_path) for message in self._mailbox.messages()]
+                )
             )
         if path == "/_local/mailbox":
             return Response(self._mailbox.render_html(), content_type="text/html; charset=utf-8")
@@ -86,7 +95,9 @@ class Gateway:
         path = request.path
         authorizer_context = None
         if method != "OPTIONS" and not is_public(method, path):
-            authorizer_context, refusal = self._authorizer.authorize(request.headers.get("Authorization"), method, path)
+            authorizer_context, refusal = self._authorizer.authorize(
+                request.headers.get("Authorization"), method, path
+            )
             if refusal:
                 return refusal
         resource, path_parameters = self._api_routes().match(method, path)

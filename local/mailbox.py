@@ -1,4 +1,4 @@
-"""The captured mailbox: every message sent through moto's SES (v1 or v2, simple or raw MIME), newest first."""
+"""The captured mailbox: every message sent through moto's SES (v1 or v2, simple or raw MIME)."""
 
 import email
 import email.policy
@@ -62,15 +62,17 @@ def parse_raw_message(message_id: str, raw: str | bytes, destinations: list[str]
         content_type = part.get_content_type()
         if filename or part.get_content_disposition() == "attachment":
             attachments.append(
-                Attachment(filename or f"attachment-{len(attachments) + 1}", content_type, part.get_payload(decode=True) or b"")
+                Attachment(
+                    filename or f"attachment-{len(attachments) + 1}",
+                    content_type,
+                    part.get_payload(decode=True) or b"",
+                )
             )
         elif content_type == "text/plain":
             text_parts.append(part.get_content())
         elif content_type == "text/html":
             html_parts.append(part.get_content())
-    recipients = [
-        str(address) for header in ("To", "Cc") for address in (parsed.get_all(header) or [])
-    ]
+    recipients = [str(address) for header in ("To", "Cc") for address in (parsed.get_all(header) or [])]
     return MailMessage(
         id=message_id,
         sender=str(parsed.get("From", "")),
@@ -96,7 +98,9 @@ def simple_message(message_id: str, source: str, subject: str, body: str, destin
     # moto keeps only one body of a simple message: the HTML one when both were sent.
     looks_like_html = "</" in body or "<br" in body.lower()
     recipients = [
-        address for kind in ("ToAddresses", "CcAddresses", "BccAddresses") for address in destinations.get(kind, [])
+        address
+        for kind in ("ToAddresses", "CcAddresses", "BccAddresses")
+        for address in destinations.get(kind, [])
     ]
     return MailMessage(
         id=message_id,
@@ -171,7 +175,8 @@ class Mailbox:
         escape = html.escape
         attachments = "".join(
             f"<li><a href='{escape(attachment_path(self.base_path, message.id, index, attachment.name))}'>"
-            f"{escape(attachment.name)}</a> ({escape(attachment.content_type)}, {len(attachment.content)} bytes)</li>"
+            f"{escape(attachment.name)}</a> ({escape(attachment.content_type)}, "
+            f"{len(attachment.content)} bytes)</li>"
             for index, attachment in enumerate(message.attachments)
         )
         return (
@@ -179,7 +184,11 @@ class Mailbox:
             f"<p><b>From:</b> {escape(message.sender)}<br><b>To:</b> {escape(', '.join(message.to))}<br>"
             f"<b>Sent:</b> {escape(message.sent_at.isoformat() if message.sent_at else '')}</p>"
             + (f"<pre>{escape(message.text)}</pre>" if message.text else "")
-            + (f"<iframe sandbox srcdoc='{escape(message.html, quote=True)}'></iframe>" if message.html else "")
+            + (
+                f"<iframe sandbox srcdoc='{escape(message.html, quote=True)}'></iframe>"
+                if message.html
+                else ""
+            )
             + (f"<ul>{attachments}</ul>" if attachments else "")
             + "</article>"
         )

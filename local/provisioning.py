@@ -23,12 +23,28 @@ class MotoClients:
 
     def __init__(self, endpoint_url: str):
         session = boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION  # noqa: S106
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",  # noqa: S106 — moto accepts any credentials
+            region_name=REGION,
         )
         config = Config(retries={"max_attempts": 2})
-        for service in ("dynamodb", "dynamodbstreams", "s3", "ses", "cognito-idp", "iam", "events", "sqs",
-                        "scheduler", "stepfunctions"):
-            setattr(self, service.replace("-", "_"), session.client(service, endpoint_url=endpoint_url, config=config))
+        for service in (
+            "dynamodb",
+            "dynamodbstreams",
+            "s3",
+            "ses",
+            "cognito-idp",
+            "iam",
+            "events",
+            "sqs",
+            "scheduler",
+            "stepfunctions",
+        ):
+            setattr(
+                self,
+                service.replace("-", "_"),
+                session.client(service, endpoint_url=endpoint_url, config=config),
+            )
 
 
 @dataclass(frozen=True)
@@ -38,7 +54,7 @@ class ProvisionedPool:
 
 
 def state_machine_definition(asl: str, stage: str, substitutions: dict[str, str]) -> str:
-    """The ASL with each ${Placeholder} replaced by the mapped function's ARN (unknown ones left as they are)."""
+    """The ASL with each ${Placeholder} replaced by the mapped function's ARN (unknown ones are kept)."""
 
     def replace(match: re.Match) -> str:
         key = substitutions.get(match.group(1))
@@ -66,8 +82,11 @@ def provision_roles(clients: MotoClients, settings: Settings) -> None:
         {
             "Version": "2012-10-17",
             "Statement": [
-                {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"},
-                 "Action": ["sts:AssumeRole", "sts:TagSession"]}
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"},
+                    "Action": ["sts:AssumeRole", "sts:TagSession"],
+                }
             ],
         }
     )
@@ -91,8 +110,12 @@ def provision_user_pool(clients: MotoClients, stage: str) -> ProvisionedPool:
         AutoVerifiedAttributes=["email"],
         AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
         Schema=[
-            {"Name": name, "AttributeDataType": "String", "Mutable": False,
-             "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"}}
+            {
+                "Name": name,
+                "AttributeDataType": "String",
+                "Mutable": False,
+                "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"},
+            }
             for name in USER_POOL.immutable_custom_attributes
         ],
     )["UserPool"]

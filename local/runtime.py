@@ -12,7 +12,13 @@ from pathlib import Path
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
-from .lambda_dispatch import ACCOUNT_ID, REGION, cold_start_functions, install_lambda_dispatch, invoke_function
+from .lambda_dispatch import (
+    ACCOUNT_ID,
+    REGION,
+    cold_start_functions,
+    install_lambda_dispatch,
+    invoke_function,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 _FAKE_CREDENTIALS = {
@@ -85,9 +91,10 @@ class LocalRuntime:
                 "AWS_ENDPOINT_URL": self.moto_url,
                 "AWS_REGION": REGION,
                 "AWS_DEFAULT_REGION": REGION,
+                # moto's Step Functions service integrations call this port
                 "MOTO_PORT": str(moto_port),
-                # SES (v1 and v2) does not exist in ap-east-1, in AWS nor in moto: let moto serve it there anyway.
-                "MOTO_ALLOW_NONEXISTENT_REGION": "true",  # moto's Step Functions service integrations call this port
+                # SES does not exist in ap-east-1, in AWS nor in moto: let moto serve it there anyway.
+                "MOTO_ALLOW_NONEXISTENT_REGION": "true",
                 "POWERTOOLS_TRACE_DISABLED": "1",
                 "POWERTOOLS_METRICS_NAMESPACE": "ServiceJob",
                 "SJ_STAGE": self.stage,
@@ -105,6 +112,7 @@ class LocalRuntime:
         from servicejob.config import get_settings
         from servicejob.deployment_spec import STATE_MACHINES
 
+        from .api_gateway import TokenAuthorizer
         from .event_rules import EventRules
         from .gateway import ApiRoutes, Gateway
         from .mailbox import Mailbox
@@ -118,7 +126,6 @@ class LocalRuntime:
         from .scheduler_loop import SchedulerLoop
         from .table_stream import TableStreamPoller
         from .target_dispatch import TargetDispatcher
-        from .api_gateway import TokenAuthorizer
 
         get_settings.cache_clear()
         clients = MotoClients(self.moto_url)
@@ -130,7 +137,10 @@ class LocalRuntime:
         self._set_environ({"SJ_USER_POOL_ID": self.user_pool_id, "SJ_USER_POOL_CLIENT_ID": self.client_id})
         self.state_machine_arns = provision_state_machines(clients, self.stage)
         expected_onboarding = os.environ["SJ_ONBOARDING_STATE_MACHINE_ARN"]
-        if "TenantOnboarding" in STATE_MACHINES and self.state_machine_arns.get("TenantOnboarding", expected_onboarding) != expected_onboarding:
+        if (
+            "TenantOnboarding" in STATE_MACHINES
+            and self.state_machine_arns.get("TenantOnboarding", expected_onboarding) != expected_onboarding
+        ):
             raise RuntimeError("TenantOnboarding ARN differs from the one in the settings")
         get_settings.cache_clear()
         settings = get_settings()
@@ -204,7 +214,9 @@ class LocalRuntime:
 
     def _post_moto_api(self, path: str, payload: dict) -> None:
         request = urllib.request.Request(  # noqa: S310 — loopback moto URL built above
-            self.moto_url + path, data=json.dumps(payload).encode(), method="POST",
+            self.moto_url + path,
+            data=json.dumps(payload).encode(),
+            method="POST",
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310

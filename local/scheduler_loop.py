@@ -47,7 +47,7 @@ class SchedulerLoop:
                 yield self._scheduler.get_schedule(GroupName=group, Name=summary["Name"])
 
     def tick(self) -> None:
-        """Fires each enabled schedule whose next time since it was last checked has come (once, no catch-up)."""
+        """Fires each enabled schedule whose next time since its last check has come (once, no catch-up)."""
         now = self._now()
         for schedule in self._schedules():
             arn = schedule["Arn"]
@@ -60,7 +60,10 @@ class SchedulerLoop:
             end = _aware(schedule.get("EndDate"))
             try:
                 due = next_fire_time(
-                    schedule["ScheduleExpression"], schedule.get("ScheduleExpressionTimezone") or "UTC", since, anchor
+                    schedule["ScheduleExpression"],
+                    schedule.get("ScheduleExpressionTimezone") or "UTC",
+                    since,
+                    anchor,
                 )
             except InvalidScheduleExpression:
                 logger.warning("schedule expression not supported locally", extra={"schedule": arn})

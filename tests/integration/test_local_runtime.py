@@ -4,8 +4,8 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
@@ -83,10 +83,18 @@ def test_bus_events_show_up_in_the_event_log(runtime):
     marker = str(ULID())
     client(runtime, "events").put_events(
         Entries=[
-            {"EventBusName": "servicejob", "Source": "servicejob.accounts", "DetailType": "account.created",
-             "Detail": json.dumps({"marker": marker})},
-            {"EventBusName": "servicejob", "Source": "other.system", "DetailType": "noise",
-             "Detail": json.dumps({"marker": marker})},
+            {
+                "EventBusName": "servicejob",
+                "Source": "servicejob.accounts",
+                "DetailType": "account.created",
+                "Detail": json.dumps({"marker": marker}),
+            },
+            {
+                "EventBusName": "servicejob",
+                "Source": "other.system",
+                "DetailType": "noise",
+                "Detail": json.dumps({"marker": marker}),
+            },
         ]
     )
 
@@ -96,7 +104,9 @@ def test_bus_events_show_up_in_the_event_log(runtime):
         return [event for event in events if event["detail"].get("marker") == marker] or None
 
     events = wait_for(logged, 10, "the event in /_local/events.json")
-    assert [(event["source"], event["detail-type"]) for event in events] == [("servicejob.accounts", "account.created")]
+    assert [(event["source"], event["detail-type"]) for event in events] == [
+        ("servicejob.accounts", "account.created")
+    ]
 
 
 def test_a_due_schedule_starts_its_state_machine(runtime):
@@ -113,12 +123,17 @@ def test_a_due_schedule_starts_its_state_machine(runtime):
         ScheduleExpression=f"at({at.strftime('%Y-%m-%dT%H:%M:%S')})",
         ScheduleExpressionTimezone="Asia/Hong_Kong",
         FlexibleTimeWindow={"Mode": "OFF"},
-        Target={"Arn": machine_arn, "RoleArn": "arn:aws:iam::123456789012:role/servicejob-scheduler",
-                "Input": json.dumps({"fired": True})},
+        Target={
+            "Arn": machine_arn,
+            "RoleArn": "arn:aws:iam::123456789012:role/servicejob-scheduler",
+            "Input": json.dumps({"fired": True}),
+        },
     )
     # Then one execution starts, with the schedule's input
     executions = wait_for(
-        lambda: stepfunctions.list_executions(stateMachineArn=machine_arn)["executions"], 15, "the scheduled execution"
+        lambda: stepfunctions.list_executions(stateMachineArn=machine_arn)["executions"],
+        15,
+        "the scheduled execution",
     )
     assert len(executions) == 1
     described = stepfunctions.describe_execution(executionArn=executions[0]["executionArn"])
@@ -130,7 +145,9 @@ def test_gateway_applies_the_authorizer_like_api_gateway(runtime):
     missing = requests.get(f"{runtime.base_url}/v1/accounts", timeout=10)
     assert (missing.status_code, missing.json()) == (401, {"message": "Unauthorized"})
     # A forged token reaches the authorizer function, which refuses it
-    forged = requests.get(f"{runtime.base_url}/v1/accounts", headers={"Authorization": "Bearer forged"}, timeout=10)
+    forged = requests.get(
+        f"{runtime.base_url}/v1/accounts", headers={"Authorization": "Bearer forged"}, timeout=10
+    )
     assert forged.status_code == 401
     # A public route needs no credentials: the API answers (validation problem for an empty signup)
     signup = requests.post(f"{runtime.base_url}/v1/tenants", json={}, timeout=10)
@@ -138,7 +155,9 @@ def test_gateway_applies_the_authorizer_like_api_gateway(runtime):
     assert signup.headers["Content-Type"].startswith("application/problem+json")
     # Bodies over API Gateway's 10 MB limit are refused before the function
     too_big = requests.post(
-        f"{runtime.base_url}/v1/accounts", data=b"x" * (10 * 1024 * 1024 + 1), headers={"Authorization": "Bearer x"},
+        f"{runtime.base_url}/v1/accounts",
+        data=b"x" * (10 * 1024 * 1024 + 1),
+        headers={"Authorization": "Bearer x"},
         timeout=30,
     )
     assert too_big.status_code == 413

@@ -67,7 +67,11 @@ def test_response_merges_headers_and_decodes_base64():
     )
     assert response.status == 201
     assert response.body == b"\x00\x01"
-    assert sorted(response.headers) == [("Content-Type", "application/pdf"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")]
+    assert sorted(response.headers) == [
+        ("Content-Type", "application/pdf"),
+        ("Set-Cookie", "a=1"),
+        ("Set-Cookie", "b=2"),
+    ]
 
 
 def allow(resource: str = "*", effect: str = "Allow") -> dict:
@@ -83,8 +87,16 @@ def allow(resource: str = "*", effect: str = "Allow") -> dict:
 
 def test_policy_decision_honours_wildcards_and_explicit_deny():
     arn = method_arn("GET", "/v1/accounts")
-    assert policy_decision(allow("arn:aws:execute-api:ap-east-1:123456789012:local/v1/*")["policyDocument"], arn) == "Allow"
-    assert policy_decision(allow("arn:aws:execute-api:ap-east-1:123456789012:local/v1/POST/*")["policyDocument"], arn) == "None"
+    assert (
+        policy_decision(allow("arn:aws:execute-api:ap-east-1:123456789012:local/v1/*")["policyDocument"], arn)
+        == "Allow"
+    )
+    assert (
+        policy_decision(
+            allow("arn:aws:execute-api:ap-east-1:123456789012:local/v1/POST/*")["policyDocument"], arn
+        )
+        == "None"
+    )
     both = allow()["policyDocument"]
     both["Statement"].append({"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": arn})
     assert policy_decision(both, arn) == "Deny"
@@ -110,9 +122,20 @@ def test_missing_token_is_401_without_calling_the_authorizer():
 
 
 def test_unauthorized_exception_is_401_other_errors_500_deny_403():
-    assert TokenAuthorizer(FakeAuthorizerFunction(Exception("Unauthorized"))).authorize("t", "GET", "/v1/x")[1].status == 401
-    assert TokenAuthorizer(FakeAuthorizerFunction(RuntimeError("bug"))).authorize("t", "GET", "/v1/x")[1].status == 500
-    assert TokenAuthorizer(FakeAuthorizerFunction(allow(effect="Deny"))).authorize("t", "GET", "/v1/x")[1].status == 403
+    assert (
+        TokenAuthorizer(FakeAuthorizerFunction(Exception("Unauthorized")))
+        .authorize("t", "GET", "/v1/x")[1]
+        .status
+        == 401
+    )
+    assert (
+        TokenAuthorizer(FakeAuthorizerFunction(RuntimeError("bug"))).authorize("t", "GET", "/v1/x")[1].status
+        == 500
+    )
+    assert (
+        TokenAuthorizer(FakeAuthorizerFunction(allow(effect="Deny"))).authorize("t", "GET", "/v1/x")[1].status
+        == 403
+    )
 
 
 def test_allow_passes_context_and_principal_and_is_cached_per_token():

@@ -14,7 +14,9 @@ def invitation_mime() -> str:
     message["Date"] = "Mon, 02 Mar 2026 09:00:00 +0800"
     message.set_content("臨時密碼: Abc-123-xyz")
     message.add_alternative("<p>臨時密碼: <b>Abc-123-xyz</b></p>", subtype="html")
-    message.add_attachment(b"%PDF-1.7 fake", maintype="application", subtype="pdf", filename="invoice-2026-0001.pdf")
+    message.add_attachment(
+        b"%PDF-1.7 fake", maintype="application", subtype="pdf", filename="invoice-2026-0001.pdf"
+    )
     return message.as_string()
 
 
@@ -65,9 +67,16 @@ class FakeMailbox(Mailbox):
 def test_mailbox_lists_newest_first_and_renders_escaped_html():
     # Given a simple message then a raw one
     sent = [
-        SimpleNamespace(id="old", source="a@x.example", subject="<script>x</script>", body="first",
-                        destinations={"ToAddresses": ["b@x.example"]}),
-        SimpleNamespace(id="new", source="a@x.example", destinations=["owner@firm.example"], raw_data=invitation_mime()),
+        SimpleNamespace(
+            id="old",
+            source="a@x.example",
+            subject="<script>x</script>",
+            body="first",
+            destinations={"ToAddresses": ["b@x.example"]},
+        ),
+        SimpleNamespace(
+            id="new", source="a@x.example", destinations=["owner@firm.example"], raw_data=invitation_mime()
+        ),
     ]
     mailbox = FakeMailbox(sent)
     # Then the newest comes first, and the page escapes what it shows

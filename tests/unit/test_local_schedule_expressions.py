@@ -84,7 +84,9 @@ def test_conversion_shifts_only_day_numbers():
     assert aws_cron_to_croniter("0 9 ? * 2/2 2026,2027")[1] == {2026, 2027}
 
 
-@pytest.mark.parametrize("expression", ["cron(0 9 * *)", "rate(0 minutes)", "rate(5 weeks)", "every day", "cron(99 9 * * ? *)"])
+@pytest.mark.parametrize(
+    "expression", ["cron(0 9 * *)", "rate(0 minutes)", "rate(5 weeks)", "every day", "cron(99 9 * * ? *)"]
+)
 def test_unsupported_expressions_are_refused(expression):
     with pytest.raises(InvalidScheduleExpression):
         next_fire_time(expression, "UTC", utc(2026, 1, 1), ANCHOR)
