@@ -1,7 +1,7 @@
 """The state machines of `servicejob.deployment_spec.STATE_MACHINES`, loaded from their ASL files with
 `${...}` replaced by function ARNs, and the workflows task function."""
 
-from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from aws_cdk import Acknowledgment, Aws, Duration, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
@@ -88,7 +88,7 @@ class WorkflowsStack(Stack):
                     "scheduler:CreateScheduleGroup",
                     "scheduler:TagResource",
                 ],
-                resources=[f"arn:{self.partition}:scheduler:{stage.region}:{self.account}:{tenant_groups}"],
+                resources=[f"arn:{Aws.PARTITION}:scheduler:{stage.region}:{Aws.ACCOUNT_ID}:{tenant_groups}"],
             )
         )
         Validations.of(self.functions["workflows"].role).acknowledge(
