@@ -65,7 +65,9 @@ def dependencies() -> Dependencies:
         invitations=Invitations(
             users=users,
             directory=user_directory,
-            mailer=SesMailer(session.client("ses"), settings.mail_from),
+            mailer=SesMailer(
+                session.client("ses", region_name=settings.mail_region or settings.region), settings.mail_from
+            ),
             sign_in_url=settings.console_url,
             validity_days=USER_POOL.temporary_password_validity_days,
         ),

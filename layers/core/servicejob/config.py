@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     # HMAC key for pagination cursors; in AWS it is resolved from Secrets Manager at deploy time.
     cursor_secret: SecretStr = SecretStr("local-cursor-secret-change-me")
     mail_from: str = "Service Job CRM <no-reply@servicejob.example>"
+    # SES is not offered in every region (not in ap-east-1): the deployment names one; empty = `region`.
+    mail_region: str = ""
     api_base_url: str = "http://127.0.0.1:8000"
     console_url: str = "http://127.0.0.1:8000"
     mailbox_url: str = ""
