@@ -4,6 +4,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -76,6 +77,33 @@ def test_sent_email_shows_up_in_the_mailbox(runtime):
     assert message["from"] == "no-reply@servicejob.example"
     assert requests.get(f"{runtime.base_url}/_local/mailbox.json", timeout=5).json()[0]["id"] == message["id"]
     assert recipient in requests.get(f"{runtime.base_url}/_local/mailbox", timeout=5).text
+
+
+def test_raw_sesv2_message_attachment_can_be_downloaded(runtime):
+    # Given a raw MIME message with a PDF, sent through SES v2
+    recipient = f"{str(ULID()).lower()}@mailbox.example"
+    mime = EmailMessage()
+    mime["From"], mime["To"], mime["Subject"] = "no-reply@servicejob.example", recipient, "Invoice INV-0001"
+    mime.set_content("Please find the invoice attached.")
+    mime.add_attachment(b"%PDF-1.7 invoice", maintype="application", subtype="pdf", filename="INV-0001.pdf")
+    client(runtime, "sesv2").send_email(
+        FromEmailAddress="no-reply@servicejob.example",
+        Destination={"ToAddresses": [recipient]},
+        Content={"Raw": {"Data": mime.as_bytes()}},
+    )
+
+    # When the mailbox lists it
+    def message_for_recipient():
+        messages = requests.get(f"{runtime.base_url}/_local/mailbox.json", timeout=5).json()
+        return next((m for m in messages if recipient in m["to"]), None)
+
+    message = wait_for(message_for_recipient, 10, "the raw message in the mailbox")
+    # Then its attachment link serves the PDF
+    assert [attachment["name"] for attachment in message["attachments"]] == ["INV-0001.pdf"]
+    download = requests.get(runtime.base_url + message["attachments"][0]["url"], timeout=5)
+    assert download.status_code == 200
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert download.content == b"%PDF-1.7 invoice"
 
 
 def test_bus_events_show_up_in_the_event_log(runtime):
