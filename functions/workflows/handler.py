@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from servicejob.auth.permissions import Role
 from servicejob.domain.tenants import SignupRequest, TenantStatus
 from servicejob.domain.users import AlreadyInvited, EmailUnavailable

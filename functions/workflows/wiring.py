@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import boto3
+
 from servicejob.auth.user_directory import CognitoUserDirectory
 from servicejob.config import get_settings
 from servicejob.dal.entity_store import EntityStore

@@ -13,12 +13,12 @@ import pytest
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
-from servicejob.config import get_settings
-from servicejob.dal.table_spec import create_table_request
-from servicejob.deployment_spec import STATE_MACHINES
 from ulid import ULID
 
 from local.lambda_dispatch import function_arn, install_lambda_dispatch
+from servicejob.config import get_settings
+from servicejob.dal.table_spec import create_table_request
+from servicejob.deployment_spec import STATE_MACHINES
 
 PASSWORD_LINE = re.compile(r"^(?:Temporary password|臨時密碼|临时密码): (\S+)$", re.MULTILINE)
 

@@ -2,9 +2,10 @@
 
 import boto3
 import pytest
-from servicejob.config import get_settings
 from test_onboarding_workflow import OnboardingEnv, onboarding  # noqa: F401 - fixture
 from ulid import ULID
+
+from servicejob.config import get_settings
 
 
 def test_invalid_signup_names_every_bad_field_and_starts_nothing(onboarding: OnboardingEnv):  # noqa: F811

@@ -6,6 +6,8 @@ import string
 from email import message_from_bytes
 
 import pytest
+from ulid import ULID
+
 from servicejob.auth.permissions import Role
 from servicejob.auth.user_directory import FakeUserDirectory, generate_temporary_password
 from servicejob.dal.pagination import Page
@@ -15,7 +17,6 @@ from servicejob.errors import NotFound
 from servicejob.notify.invitations import invitation_email
 from servicejob.notify.mailer import FakeMailer, mime_message
 from servicejob.tenancy.context import system_context
-from ulid import ULID
 
 EXPECTED = {
     "en": ("You are invited to", "Temporary password", "Administrator", "7 days"),

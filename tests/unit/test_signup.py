@@ -2,6 +2,7 @@
 
 import pytest
 from pydantic import ValidationError
+
 from servicejob.dal.rate_limits import WINDOW_SECONDS, DynamoRateLimiter
 from servicejob.domain.tenants import SignupRequest, TenantStatus, sign_up
 from servicejob.errors import RateLimited

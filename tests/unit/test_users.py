@@ -1,6 +1,9 @@
 """Users and roles: who may invite whom, role changes, disabling, the last owner, and /v1/me."""
 
 import pytest
+from test_invitations import InMemoryUsers, tenant
+from ulid import ULID
+
 from servicejob.auth.permissions import Permission, Role
 from servicejob.auth.user_directory import FakeUserDirectory
 from servicejob.domain.tenants import TenantStatus
@@ -17,8 +20,6 @@ from servicejob.domain.users import (
 from servicejob.errors import Conflict, Forbidden, VersionConflict
 from servicejob.notify.mailer import FakeMailer
 from servicejob.tenancy.context import PrincipalKind, TenantContext
-from test_invitations import InMemoryUsers, tenant
-from ulid import ULID
 
 
 class Firm:

@@ -1,6 +1,7 @@
 """/v1/me: who is calling (user or API key), their tenant, role, permissions and language."""
 
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
 from servicejob.domain import users
 
 from ..openapi_docs import responses

@@ -9,6 +9,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
 from servicejob.domain import tenants
 
 from ..openapi_docs import ID_PATTERN, responses

@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
+
 from servicejob.dal.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from servicejob.domain import users
 
