@@ -8,8 +8,6 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
-from servicejob.dal.keys import rate_limit_pk
-from servicejob.deployment_spec import AUTHORIZER_CACHE_SECONDS, FUNCTIONS, PUBLIC_ROUTES, TIERS
 
 from infra.auth_stack import AuthStack
 from infra.constructs.service_function import FunctionLayers, ServiceFunction, settings_environment
@@ -18,6 +16,8 @@ from infra.data_stack import DataStack
 from infra.events_stack import EventsStack
 from infra.stage import Stage
 from infra.workflows_stack import WorkflowsStack, grant_send_mail, grant_user_directory
+from servicejob.dal.keys import rate_limit_pk
+from servicejob.deployment_spec import AUTHORIZER_CACHE_SECONDS, FUNCTIONS, PUBLIC_ROUTES, TIERS
 
 PROXY_PATH = "/v1/{proxy+}"
 

@@ -4,9 +4,9 @@ console's app client."""
 from aws_cdk import Acknowledgment, Duration, Stack, Validations
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
-from servicejob.deployment_spec import USER_POOL
 
 from infra.stage import Stage
+from servicejob.deployment_spec import USER_POOL
 
 # Standard attributes the application sets (servicejob.auth.user_directory) and users may edit.
 EDITABLE_ATTRIBUTES = cognito.StandardAttributesMask(fullname=True, locale=True)

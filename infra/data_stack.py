@@ -6,12 +6,12 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
-from servicejob.dal import table_spec
-from servicejob.deployment_spec import FUNCTIONS
 
 from infra.constructs.service_function import function_role_arn
 from infra.constructs.tenant_data_role import TenantDataRole
 from infra.stage import Stage
+from servicejob.dal import table_spec
+from servicejob.deployment_spec import FUNCTIONS
 
 # Functions that reach tenant data only through the tenant data role (TenantClients in the core).
 TENANT_SCOPED_FUNCTIONS = ("api", "authorizer", "events", "workflows")

@@ -8,11 +8,11 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
-from servicejob.deployment_spec import FUNCTIONS
 
 from infra.constructs.service_function import FunctionLayers, ServiceFunction, settings_environment
 from infra.data_stack import DataStack
 from infra.stage import Stage
+from servicejob.deployment_spec import FUNCTIONS
 
 STREAM_RETRY_ATTEMPTS = 5
 STREAM_MAX_RECORD_AGE = Duration.hours(24)

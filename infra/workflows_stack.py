@@ -6,14 +6,14 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
-from servicejob.deployment_spec import FUNCTIONS, STATE_MACHINES
-from servicejob.workflows.onboarding import schedule_group_name
 
 from infra.auth_stack import AuthStack
 from infra.constructs.service_function import FunctionLayers, ServiceFunction, settings_environment
 from infra.data_stack import DataStack
 from infra.events_stack import EventsStack
 from infra.stage import Stage
+from servicejob.deployment_spec import FUNCTIONS, STATE_MACHINES
+from servicejob.workflows.onboarding import schedule_group_name
 
 # Cognito calls of servicejob.auth.user_directory.CognitoUserDirectory.
 USER_DIRECTORY_ACTIONS = (
@@ -113,7 +113,8 @@ class WorkflowsStack(Stack):
                 self,
                 spec.name,
                 state_machine_name=name,
-                definition_body=sfn.DefinitionBody.from_file(str(spec.path)),
+                # Inline rather than an S3 asset, so the template shows (and the tests compare) the definition.
+                definition_body=sfn.DefinitionBody.from_string(spec.path.read_text()),
                 definition_substitutions={
                     placeholder: self.functions[key].function.function_arn
                     for placeholder, key in spec.function_substitutions.items()

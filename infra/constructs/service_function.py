@@ -9,15 +9,16 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
-from servicejob.config import Settings
-from servicejob.deployment_spec import FunctionSpec
 
 from infra.stage import Stage
+from servicejob.config import Settings
+from servicejob.deployment_spec import FunctionSpec
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS_DIR = REPO_ROOT / "functions"
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.ARM_64
+DEFAULT_TIMEOUT = Duration.seconds(29)  # API Gateway's integration timeout
 
 
 def settings_environment(**values: str) -> dict[str, str]:
@@ -38,7 +39,7 @@ def function_role_arn(stage: Stage, spec: FunctionSpec) -> str:
 
 
 class FunctionLayers(Construct):
-    """The dependency layer (from uv.lock) and the core layer (`servicejob`), built by scripts/build-layers."""
+    """The dependency layer (uv.lock) and the core layer (`servicejob`), built by scripts/build-layers."""
 
     def __init__(self, scope: Construct, construct_id: str, *, layers_dir: Path):
         super().__init__(scope, construct_id)
@@ -69,7 +70,7 @@ class ServiceFunction(Construct):
         layers: FunctionLayers,
         environment: dict[str, str],
         memory_size: int = 512,
-        timeout: Duration = Duration.seconds(29),
+        timeout: Duration = DEFAULT_TIMEOUT,
     ):
         super().__init__(scope, construct_id)
         self.spec = spec
@@ -123,7 +124,8 @@ class ServiceFunction(Construct):
         Validations.of(self.role).acknowledge(
             Acknowledgment(
                 id="AwsSolutions-IAM5[Resource::*]",
-                reason="X-Ray active tracing: xray:PutTraceSegments and PutTelemetryRecords accept only Resource *",
+                reason="X-Ray active tracing: xray:PutTraceSegments and PutTelemetryRecords "
+                "accept only Resource *",
             )
         )
         Validations.of(self.function).acknowledge(

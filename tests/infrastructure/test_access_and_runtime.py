@@ -1,0 +1,197 @@
+"""Tenant-scoped IAM, least privilege, and how every function, state machine and route is deployed."""
+
+import json
+import re
+
+from servicejob.config import Settings
+from servicejob.deployment_spec import (
+    AUTHORIZER_CACHE_SECONDS,
+    FUNCTIONS,
+    PUBLIC_ROUTES,
+    STATE_MACHINES,
+    TIERS,
+)
+
+TENANT_PREFIX = "${aws:PrincipalTag/TenantId}"
+
+
+def _statements(synthesized):
+    for kind in ("AWS::IAM::Policy", "AWS::IAM::Role"):
+        for name, resource in synthesized.all_resources(kind).items():
+            documents = [resource["Properties"].get("PolicyDocument")] + [
+                policy["PolicyDocument"] for policy in resource["Properties"].get("Policies", [])
+            ]
+            for document in filter(None, documents):
+                for statement in document["Statement"]:
+                    yield name, statement
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def test_no_statement_allows_wildcard_actions(synthesized):
+    # Given every IAM statement of every stack
+    wildcards = [
+        (name, action)
+        for name, statement in _statements(synthesized)
+        if statement["Effect"] == "Allow"
+        for action in _as_list(statement.get("Action", []))
+        if action == "*" or action.endswith(":*") or action.startswith(("dynamodb:*", "s3:*"))
+    ]
+    # Then none allows "*" or "service:*"
+    assert wildcards == []
+
+
+def test_tenant_role_allows_only_the_tagged_tenants_keys_and_prefix(synthesized):
+    # Given the tenant data role's policy
+    statements = {
+        statement.get("Sid"): statement
+        for name, statement in _statements(synthesized)
+        if name.startswith("data/TenantData")
+    }
+    dynamodb = statements["TenantItemsOnly"]
+    s3 = statements["TenantObjectsOnly"]
+    # Then item actions need LeadingKeys = "{TenantId}#*" and object actions the "{TenantId}/" prefix
+    assert dynamodb["Condition"] == {
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{TENANT_PREFIX}#*"]}
+    }
+    assert not [
+        action for action in dynamodb["Action"] if action in ("dynamodb:Scan", "dynamodb:DeleteTable")
+    ]
+    assert TENANT_PREFIX + "/*" in json.dumps(s3["Resource"])
+    assert all(action.startswith("s3:") and "Object" in action for action in s3["Action"])
+
+
+def test_only_the_tenant_role_and_the_control_plane_counters_touch_table_items(synthesized):
+    # Given every statement with a DynamoDB item action outside the tenant role
+    item_actions = re.compile(r"dynamodb:(\w*Item|Query|Scan)$")
+    direct = [
+        (name, statement)
+        for name, statement in _statements(synthesized)
+        if not name.startswith("data/TenantData")
+        and any(item_actions.match(action) for action in _as_list(statement.get("Action", [])))
+    ]
+    # Then the only one is the api function's signup counter, itself conditioned on its key prefix
+    assert [statement.get("Sid") for _, statement in direct] == ["SignupRateLimitCounters"]
+    assert direct[0][1]["Condition"] == {
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ratelimit#signup#*"]}
+    }
+
+
+def test_tenant_role_is_assumable_only_with_a_tenant_session_tag_by_the_request_path_roles(synthesized):
+    [role] = [
+        resource
+        for name, resource in synthesized.all_resources("AWS::IAM::Role").items()
+        if name.startswith("data/TenantData")
+    ]
+    [statement] = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert set(statement["Action"]) == {"sts:AssumeRole", "sts:TagSession"}
+    assert statement["Condition"]["StringLike"] == {"aws:RequestTag/TenantId": "?*"}
+    trusted = json.dumps(statement["Condition"]["ArnEquals"]["aws:PrincipalArn"])
+    assert all(f"servicejob-prod-{key}-" in trusted for key in ("api", "authorizer", "events", "workflows"))
+
+
+def test_every_function_is_traced_arm64_python312_with_retained_logs(synthesized):
+    functions = synthesized.all_resources("AWS::Lambda::Function")
+    log_groups = synthesized.all_resources("AWS::Logs::LogGroup")
+    # Then there is one function per spec, each deployed the same way
+    assert sorted(f["Properties"]["FunctionName"] for f in functions.values()) == sorted(
+        spec.physical_name("prod") for spec in FUNCTIONS.values()
+    )
+    for function in functions.values():
+        props = function["Properties"]
+        assert props["TracingConfig"] == {"Mode": "Active"}
+        assert props["Architectures"] == ["arm64"]
+        assert props["Runtime"] == "python3.12"
+        key = props["FunctionName"].removeprefix("servicejob-prod-")
+        assert props["Handler"] == f"{key}.{FUNCTIONS[key].handler}"
+        assert len(props["Layers"]) == 2
+        group = next(
+            g
+            for g in log_groups.values()
+            if g["Properties"].get("LogGroupName") == f"/aws/lambda/{props['FunctionName']}"
+        )
+        assert group["Properties"]["RetentionInDays"] >= 30
+        # And its environment names only Settings fields
+        settings_keys = {name for name in props["Environment"]["Variables"] if name.startswith("SJ_")}
+        assert {name.removeprefix("SJ_").lower() for name in settings_keys} <= set(Settings.model_fields)
+
+
+def test_stream_consumers_bisect_retry_and_keep_failures(synthesized):
+    mappings = synthesized.all_resources("AWS::Lambda::EventSourceMapping")
+    assert mappings
+    for mapping in mappings.values():
+        props = mapping["Properties"]
+        assert props["BisectBatchOnFunctionError"] is True
+        assert props["MaximumRetryAttempts"] > 0
+        assert props["DestinationConfig"]["OnFailure"]["Destination"]
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+def test_state_machines_run_their_asl_files_with_function_arns_substituted(synthesized):
+    template = synthesized.templates["workflows"]
+    resources = template["Resources"]
+    function_ids = {
+        resource["Properties"]["FunctionName"].removeprefix("servicejob-prod-"): logical_id
+        for logical_id, resource in resources.items()
+        if resource["Type"] == "AWS::Lambda::Function"
+    }
+    for spec in STATE_MACHINES.values():
+        [machine] = [
+            r
+            for r in resources.values()
+            if r["Type"] == "AWS::StepFunctions::StateMachine"
+            and r["Properties"]["StateMachineName"] == spec.physical_name("prod")
+        ]
+        # When the deployed definition is read with its substitutions
+        definition = machine["Properties"]["DefinitionString"]
+        substitutions = machine["Properties"]["DefinitionSubstitutions"]
+        asl_text = spec.path.read_text()
+        # Then every ${Placeholder} in the file is replaced by the ARN of the function the spec names
+        assert set(re.findall(r"\$\{(\w+)\}", asl_text)) == set(spec.function_substitutions)
+        assert substitutions == {
+            name: {"Fn::GetAtt": [function_ids[key], "Arn"]}
+            for name, key in spec.function_substitutions.items()
+        }
+        # Then it is exactly the ASL file, logged at ALL and traced
+        assert json.loads(definition) == json.loads(asl_text)
+        assert machine["Properties"]["LoggingConfiguration"]["Level"] == "ALL"
+        assert machine["Properties"]["TracingConfiguration"] == {"Enabled": True}
+
+
+def test_every_route_but_the_public_ones_goes_through_the_cached_token_authorizer(synthesized):
+    template = synthesized.templates["api"]
+    resources = template["Resources"]
+    paths: dict[str, str] = {}
+
+    def path_of(logical_id: str) -> str:
+        if logical_id not in paths:
+            props = resources[logical_id]["Properties"]
+            parent = props["ParentId"]
+            prefix = "" if "Fn::GetAtt" in parent else path_of(parent["Ref"])
+            paths[logical_id] = f"{prefix}/{props['PathPart']}"
+        return paths[logical_id]
+
+    methods = {
+        (r["Properties"]["HttpMethod"], path_of(r["Properties"]["ResourceId"]["Ref"])): r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::ApiGateway::Method"
+    }
+    public = set(PUBLIC_ROUTES) | {("OPTIONS", "/v1/{proxy+}")}
+    # Then public routes and the preflight are open, and everything else needs the authorizer
+    assert public <= set(methods)
+    for route, props in methods.items():
+        expected = "NONE" if route in public else "CUSTOM"
+        assert props["AuthorizationType"] == expected, route
+    [authorizer] = [r for r in resources.values() if r["Type"] == "AWS::ApiGateway::Authorizer"]
+    assert authorizer["Properties"]["Type"] == "TOKEN"
+    assert authorizer["Properties"]["AuthorizerResultTtlInSeconds"] == AUTHORIZER_CACHE_SECONDS
+    plans = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::ApiGateway::UsagePlan"]
+    assert sorted(plan["Throttle"]["RateLimit"] for plan in plans) == sorted(
+        t.rate_limit for t in TIERS.values()
+    )
+    [stage] = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::ApiGateway::Stage"]
+    assert stage["TracingEnabled"] is True
+    assert stage["AccessLogSetting"]["DestinationArn"]
+    assert [r for r in resources.values() if r["Type"] == "AWS::WAFv2::WebACLAssociation"]
