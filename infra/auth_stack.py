@@ -44,9 +44,10 @@ class AuthStack(Stack):
             mfa=cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            # Lite keeps the per-MAU price inside the per-tenant budget (scripts/cost-model).
             feature_plan=cognito.FeaturePlan.PLUS
             if stage.threat_protection
-            else cognito.FeaturePlan.ESSENTIALS,
+            else cognito.FeaturePlan.LITE,
             standard_threat_protection_mode=(
                 cognito.StandardThreatProtectionMode.FULL_FUNCTION if stage.threat_protection else None
             ),
