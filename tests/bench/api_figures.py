@@ -1,4 +1,4 @@
-"""The figures `scripts/bench` prints: what the API stack costs over raw boto3, and DynamoDB calls per request.
+"""The figures `scripts/bench` prints: what the API stack costs over raw boto3, DynamoDB calls per request.
 
 - request_cost_ratio: warm in-process GET /v1/accounts/{id} through functions.api.handler.lambda_handler
   (REST proxy event) vs a raw boto3 handler doing the same GetItem. Storage is stubbed the same way for
@@ -149,14 +149,18 @@ def _request_cost() -> dict[str, float]:
     api_us, raw_us = _interleaved_medians_us(
         lambda: lambda_handler(event, context), lambda: raw_handler(event, context), ITERATIONS
     )
-    return {"api_handler_median_us": round(api_us, 1), "raw_boto3_median_us": round(raw_us, 1), "ratio": api_us / raw_us}
+    return {
+        "api_handler_median_us": round(api_us, 1),
+        "raw_boto3_median_us": round(raw_us, 1),
+        "ratio": api_us / raw_us,
+    }
 
 
 def _import_seconds(module: str) -> float:
     code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
     env = {**os.environ, **ENVIRONMENT, "PYTHONPATH": f"{ROOT / 'layers' / 'core'}{os.pathsep}{ROOT}"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    output = subprocess.run(
+    output = subprocess.run(  # noqa: S603 - our own interpreter and a fixed module name
         [sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     ).stdout
     return float(output.strip().splitlines()[-1])
@@ -169,27 +173,34 @@ def cold_import() -> dict[str, float]:
         api.append(_import_seconds("functions.api.handler"))
         boto.append(_import_seconds("boto3"))
     api_ms, boto_ms = statistics.median(api) * 1000, statistics.median(boto) * 1000
-    return {"api_import_median_ms": round(api_ms, 1), "boto3_import_median_ms": round(boto_ms, 1), "ratio": api_ms / boto_ms}
+    return {
+        "api_import_median_ms": round(api_ms, 1),
+        "boto3_import_median_ms": round(boto_ms, 1),
+        "ratio": api_ms / boto_ms,
+    }
 
 
 def dynamodb_calls() -> dict[str, Any]:
     """Operations per request over in-process moto, counted with the integration suite's counter."""
     integration = _integration_conftest()
+    import boto3
     from moto import mock_aws
 
     from functions.api import wiring
     from servicejob.config import get_settings
     from servicejob.dal.table_spec import create_table_request
 
-    import boto3
-
     counter = integration.DYNAMODB_CALLS
     get_settings.cache_clear()
     with mock_aws():
-        boto3.client("dynamodb", region_name="ap-east-1").create_table(**create_table_request(get_settings().table_name))
+        boto3.client("dynamodb", region_name="ap-east-1").create_table(
+            **create_table_request(get_settings().table_name)
+        )
         wiring.dependencies.cache_clear()
         api = integration.ApiClient()
-        status, _, warm = api.call("POST", "/v1/accounts", {"name": "Warm-up"})  # assumes the tenant role once
+        status, _, warm = api.call(
+            "POST", "/v1/accounts", {"name": "Warm-up"}
+        )  # assumes the tenant role once
         assert status == 201, warm
         counter.active = True
         measured: dict[str, dict[str, int]] = {}
@@ -238,7 +249,9 @@ def main() -> None:
                 "cold_import_ratio": round(imports["ratio"], 2),
                 "cold_import_target": 1.5,
                 "cold_import": imports | {"ratio": round(imports["ratio"], 3), "runs": IMPORT_RUNS},
-                "dynamodb_calls": {name: calls[name] for name in ("get", "list_page", "create", "search_page")},
+                "dynamodb_calls": {
+                    name: calls[name] for name in ("get", "list_page", "create", "search_page")
+                },
                 "dynamodb_operations": calls["operations"],
                 "scans_on_request_paths": calls["scans_on_request_paths"],
             },

@@ -158,7 +158,9 @@ class ApiClient:
                 "kind": "user",
                 "role": role,
             }
-        response = lambda_handler(rest_event(method, path, body, headers, query, authorizer), LambdaContextStub())
+        response = lambda_handler(
+            rest_event(method, path, body, headers, query, authorizer), LambdaContextStub()
+        )
         merged: CaseInsensitiveDict = CaseInsensitiveDict()
         for name, values in (response.get("multiValueHeaders") or {}).items():
             merged[name] = ", ".join(values)

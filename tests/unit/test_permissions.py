@@ -32,7 +32,12 @@ def test_nobody_changes_their_own_role(role):
 
 @pytest.mark.parametrize(
     ("actor", "new"),
-    [(Role.ADMIN, Role.OWNER), (Role.MANAGER, Role.PARTNER), (Role.STAFF, Role.SALES), (Role.SALES, Role.FINANCE)],
+    [
+        (Role.ADMIN, Role.OWNER),
+        (Role.MANAGER, Role.PARTNER),
+        (Role.STAFF, Role.SALES),
+        (Role.SALES, Role.FINANCE),
+    ],
 )
 def test_granting_above_own_rank_is_refused(actor, new):
     with pytest.raises(Forbidden, match="cannot grant"):
@@ -69,7 +74,11 @@ def test_every_role_has_a_rank_and_permissions():
 
 
 def test_api_key_scopes_never_include_administration():
-    assert not API_KEY_SCOPES & {Permission.USERS_MANAGE, Permission.API_KEYS_MANAGE, Permission.TENANT_MANAGE}
+    assert not API_KEY_SCOPES & {
+        Permission.USERS_MANAGE,
+        Permission.API_KEYS_MANAGE,
+        Permission.TENANT_MANAGE,
+    }
 
 
 # ---- TenantContext ------------------------------------------------------------------------------------
@@ -120,7 +129,11 @@ def test_api_key_acts_with_its_scopes_only(key_ctx):
 def test_api_key_with_a_role_still_uses_only_its_scopes():
     # A role smuggled into a key's context grants nothing
     ctx = TenantContext(
-        tenant_id=new_id(), principal_id=new_id(), kind=PrincipalKind.API_KEY, role=Role.OWNER, scopes=frozenset()
+        tenant_id=new_id(),
+        principal_id=new_id(),
+        kind=PrincipalKind.API_KEY,
+        role=Role.OWNER,
+        scopes=frozenset(),
     )
     assert not ctx.can(Permission.ACCOUNTS_READ)
 
