@@ -21,7 +21,7 @@ _PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 class MotoClients:
     """boto3 clients for the local runtime's own calls to moto."""
 
-    def __init__(self, endpoint_url: str):
+    def __init__(self, endpoint_url: str, mail_region: str = REGION):
         session = boto3.session.Session(
             aws_access_key_id="testing",
             aws_secret_access_key="testing",  # noqa: S106 — moto accepts any credentials
@@ -32,7 +32,6 @@ class MotoClients:
             "dynamodb",
             "dynamodbstreams",
             "s3",
-            "ses",
             "cognito-idp",
             "iam",
             "events",
@@ -45,6 +44,8 @@ class MotoClients:
                 service.replace("-", "_"),
                 session.client(service, endpoint_url=endpoint_url, config=config),
             )
+        # SES may live in another region than the rest (settings.mail_region)
+        self.ses = session.client("ses", endpoint_url=endpoint_url, config=config, region_name=mail_region)
 
 
 @dataclass(frozen=True)

@@ -123,8 +123,9 @@ class LocalRuntime:
             drop=("AWS_PROFILE", "AWS_DEFAULT_PROFILE"),
         )
         get_settings.cache_clear()
-        clients = MotoClients(self.moto_url)
         settings = get_settings()
+        mail_region = settings.mail_region or settings.region
+        clients = MotoClients(self.moto_url, mail_region)
         provision_data(clients, settings)
         provision_roles(clients, settings)
         pool = provision_user_pool(clients, self.stage)
@@ -176,7 +177,7 @@ class LocalRuntime:
             invoke_api=lambda event: invoke_function(self.stage, "api", event),
             api_routes=routes,
             authorizer=TokenAuthorizer(lambda event: invoke_function(self.stage, "authorizer", event)),
-            mailbox=Mailbox(ACCOUNT_ID, REGION),
+            mailbox=Mailbox(ACCOUNT_ID, mail_region),
             recent_events=event_rules.recent_events,
             runtime_config=lambda: {
                 "region": REGION,
