@@ -1,6 +1,8 @@
 """The REST API: the api function behind `/v1/{proxy+}`, one Lambda TOKEN authorizer on every route but
 the public ones, usage plans per tenant tier, a WAF web ACL, access logs and X-Ray."""
 
+import json
+
 from aws_cdk import Acknowledgment, Duration, SecretValue, Stack, Validations
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_iam as iam
@@ -17,7 +19,14 @@ from infra.events_stack import EventsStack
 from infra.stage import Stage
 from infra.workflows_stack import WorkflowsStack, grant_send_mail, grant_user_directory
 from servicejob.dal.keys import rate_limit_pk
-from servicejob.deployment_spec import AUTHORIZER_CACHE_SECONDS, FUNCTIONS, PUBLIC_ROUTES, TIERS
+from servicejob.deployment_spec import (
+    AUTHORIZER_CACHE_SECONDS,
+    FUNCTIONS,
+    GATEWAY_PROBLEMS,
+    PUBLIC_ROUTES,
+    TIERS,
+)
+from servicejob.errors import PROBLEM_CONTENT_TYPE
 
 PROXY_PATH = "/v1/{proxy+}"
 
@@ -151,12 +160,23 @@ class ApiStack(Stack):
                 throttling_burst_limit=max(tier.burst_limit for tier in TIERS.values()) * 10,
             ),
         )
-        # Errors API Gateway answers itself (401, 403, 429, 5xx) carry CORS headers too.
+        # Errors API Gateway answers itself are RFC 9457 problems like the API's own, with CORS headers too.
         for response_type in (apigw.ResponseType.DEFAULT_4_XX, apigw.ResponseType.DEFAULT_5_XX):
             self.api.add_gateway_response(
                 f"Cors{response_type.response_type}",
                 type=response_type,
                 response_headers={"Access-Control-Allow-Origin": f"'{stage.console_url}'"},
+            )
+        for response_type, problem in sorted(GATEWAY_PROBLEMS.items()):
+            self.api.add_gateway_response(
+                f"Problem{response_type.title().replace('_', '')}",
+                type=apigw.ResponseType.of(response_type),
+                status_code=str(problem.status),
+                response_headers={
+                    "Access-Control-Allow-Origin": f"'{stage.console_url}'",
+                    "Content-Type": f"'{PROBLEM_CONTENT_TYPE}'",
+                },
+                templates={"application/json": json.dumps(problem.body())},
             )
         authorizer = apigw.TokenAuthorizer(
             self,

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from servicejob.deployment_spec import AUTHORIZER_CACHE_SECONDS, PUBLIC_ROUTES
+from servicejob.deployment_spec import AUTHORIZER_CACHE_SECONDS, GATEWAY_PROBLEMS, PUBLIC_ROUTES
+from servicejob.errors import PROBLEM_CONTENT_TYPE
 from servicejob.observability import logger
 
 from .lambda_dispatch import ACCOUNT_ID, REGION
@@ -39,6 +40,12 @@ class ProxyResponse:
 
 def json_response(status: int, payload: Any) -> ProxyResponse:
     return ProxyResponse(status, [("Content-Type", "application/json")], json.dumps(payload).encode())
+
+
+def gateway_problem(response_type: str) -> ProxyResponse:
+    """What API Gateway answers for `response_type`, as the CDK app configures its gateway responses."""
+    problem = GATEWAY_PROBLEMS[response_type]
+    return ProxyResponse(problem.status, [("Content-Type", PROBLEM_CONTENT_TYPE)], json.dumps(problem.body()).encode())
 
 
 def _template_regex(template: str) -> re.Pattern:
@@ -177,7 +184,7 @@ class TokenAuthorizer:
     ) -> tuple[dict | None, ProxyResponse | None]:
         """(requestContext.authorizer, None) when allowed, else (None, the refusal)."""
         if not token:
-            return None, json_response(401, {"message": "Unauthorized"})
+            return None, gateway_problem("UNAUTHORIZED")
         arn = method_arn(method, path)
         output = self._cached(token)
         fresh = output is None
@@ -186,15 +193,12 @@ class TokenAuthorizer:
                 output = self._invoke({"type": "TOKEN", "authorizationToken": token, "methodArn": arn})
             except Exception as error:
                 if str(error) == "Unauthorized":
-                    return None, json_response(401, {"message": "Unauthorized"})
+                    return None, gateway_problem("UNAUTHORIZED")
                 logger.exception("authorizer failed")
-                return None, json_response(500, {"message": None})
+                return None, gateway_problem("AUTHORIZER_FAILURE")
         decision = policy_decision(output.get("policyDocument") or {}, arn)
         if decision != "Allow":
-            message = "User is not authorized to access this resource" + (
-                " with an explicit deny" if decision == "Deny" else ""
-            )
-            return None, json_response(403, {"Message": message})
+            return None, gateway_problem("ACCESS_DENIED")
         if fresh:
             with self._lock:
                 self._cache[token] = (time.monotonic() + self._cache_seconds, output)

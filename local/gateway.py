@@ -14,6 +14,7 @@ from .api_gateway import (
     MAX_PAYLOAD_BYTES,
     ProxyResponse,
     TokenAuthorizer,
+    gateway_problem,
     is_public,
     json_response,
     proxy_response,
@@ -90,7 +91,7 @@ class Gateway:
         try:
             body = request.get_data(cache=False)
         except RequestEntityTooLarge:
-            return json_response(413, {"message": "Request Too Long"})
+            return gateway_problem("REQUEST_TOO_LARGE")
         method = request.method.upper()
         path = request.path
         authorizer_context = None

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from aws_lambda_powertools.event_handler import Response
 
 from servicejob.errors import (
+    PROBLEM_CONTENT_TYPE,
+    PROBLEM_TYPE_BASE,
     Conflict,
     DomainError,
     FieldError,
@@ -17,9 +19,6 @@ from servicejob.errors import (
     ValidationFailed,
     VersionConflict,
 )
-
-PROBLEM_TYPE_BASE = "https://servicejob.example/problems/"
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 STATUS_BY_ERROR: dict[type[DomainError], int] = {
     ValidationFailed: 422,

@@ -7,6 +7,7 @@ from servicejob.config import Settings
 from servicejob.deployment_spec import (
     AUTHORIZER_CACHE_SECONDS,
     FUNCTIONS,
+    GATEWAY_PROBLEMS,
     PUBLIC_ROUTES,
     STATE_MACHINES,
     TIERS,
@@ -195,3 +196,16 @@ def test_every_route_but_the_public_ones_goes_through_the_cached_token_authorize
     assert stage["TracingEnabled"] is True
     assert stage["AccessLogSetting"]["DestinationArn"]
     assert [r for r in resources.values() if r["Type"] == "AWS::WAFv2::WebACLAssociation"]
+
+
+def test_gateway_answers_its_own_errors_as_the_apis_problem_details(synthesized):
+    # Given the deployment spec's gateway problems / Then each is a gateway response with that status and body
+    responses = {
+        resource["Properties"]["ResponseType"]: resource["Properties"]
+        for resource in synthesized.all_resources("AWS::ApiGateway::GatewayResponse").values()
+    }
+    for response_type, problem in GATEWAY_PROBLEMS.items():
+        configured = responses[response_type]
+        assert configured["StatusCode"] == str(problem.status)
+        assert configured["ResponseParameters"]["gatewayresponse.header.Content-Type"] == "'application/problem+json'"
+        assert json.loads(configured["ResponseTemplates"]["application/json"]) == problem.body()

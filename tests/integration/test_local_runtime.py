@@ -171,7 +171,9 @@ def test_a_due_schedule_starts_its_state_machine(runtime):
 def test_gateway_applies_the_authorizer_like_api_gateway(runtime):
     # Without credentials a protected route is refused by the gateway itself
     missing = requests.get(f"{runtime.base_url}/v1/accounts", timeout=10)
-    assert (missing.status_code, missing.json()) == (401, {"message": "Unauthorized"})
+    assert missing.status_code == 401
+    assert missing.headers["Content-Type"] == "application/problem+json"
+    assert missing.json()["title"] == "Unauthenticated"
     # A forged token reaches the authorizer function, which refuses it
     forged = requests.get(
         f"{runtime.base_url}/v1/accounts", headers={"Authorization": "Bearer forged"}, timeout=10

@@ -1,6 +1,7 @@
 """The API Gateway emulation: proxy events, TOKEN authorizer refusals and cache, response translation."""
 
 import base64
+import json
 
 from local.api_gateway import (
     TokenAuthorizer,
@@ -117,7 +118,9 @@ class FakeAuthorizerFunction:
 def test_missing_token_is_401_without_calling_the_authorizer():
     function = FakeAuthorizerFunction(allow())
     context, refusal = TokenAuthorizer(function).authorize(None, "GET", "/v1/accounts")
-    assert context is None and refusal.status == 401 and b"Unauthorized" in refusal.body
+    assert context is None and refusal.status == 401
+    assert ("Content-Type", "application/problem+json") in refusal.headers
+    assert json.loads(refusal.body)["type"].endswith("/unauthenticated")
     assert function.events == []
 
 

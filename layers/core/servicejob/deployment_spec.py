@@ -4,6 +4,8 @@ runtime (local/), so both build the same functions, state machines, routes and u
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from servicejob.errors import PROBLEM_TYPE_BASE
+
 SCHEMAS_DIR = Path(__file__).resolve().parents[3] / "schemas"
 STATE_MACHINES_DIR = SCHEMAS_DIR / "statemachines"
 
@@ -110,4 +112,35 @@ TIERS: dict[str, TierSpec] = {
         TierSpec("basic", rate_limit=20, burst_limit=40, monthly_quota=500_000),
         TierSpec("premium", rate_limit=100, burst_limit=200, monthly_quota=5_000_000),
     )
+}
+
+
+@dataclass(frozen=True)
+class GatewayProblem:
+    """An error API Gateway answers itself (before the API function runs), as RFC 9457 problem details."""
+
+    status: int
+    slug: str
+    title: str
+    detail: str
+
+    def body(self) -> dict:
+        return {
+            "type": PROBLEM_TYPE_BASE + self.slug,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "errors": [],
+        }
+
+
+# Keyed by API Gateway's response type; the CDK app sets them as gateway responses, the local gateway answers them.
+GATEWAY_PROBLEMS: dict[str, GatewayProblem] = {
+    "UNAUTHORIZED": GatewayProblem(401, "unauthenticated", "Unauthenticated", "Sign in, or send a valid API key."),
+    "ACCESS_DENIED": GatewayProblem(403, "forbidden", "Forbidden", "These credentials may not call this route."),
+    "REQUEST_TOO_LARGE": GatewayProblem(413, "payload-too-large", "Payload too large", "The request is too large."),
+    "THROTTLED": GatewayProblem(429, "rate-limited", "Too many requests", "Slow down and retry shortly."),
+    "QUOTA_EXCEEDED": GatewayProblem(429, "quota-exceeded", "Quota exceeded", "The plan's request quota is used up."),
+    "AUTHORIZER_FAILURE": GatewayProblem(500, "internal-error", "Internal error", "Sign-in could not be checked."),
+    "DEFAULT_5XX": GatewayProblem(502, "internal-error", "Internal error", "Something went wrong on our side."),
 }

@@ -2,6 +2,10 @@
 
 from dataclasses import dataclass, field
 
+# RFC 9457 problem details: every error the API or its gateway answers uses this media type and type base.
+PROBLEM_TYPE_BASE = "https://servicejob.example/problems/"
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
 
 @dataclass(frozen=True)
 class FieldError:
