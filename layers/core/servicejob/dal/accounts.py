@@ -9,7 +9,7 @@ from servicejob.dal.pagination import Page
 from servicejob.domain.accounts import Account
 from servicejob.tenancy.context import TenantContext
 
-ACCOUNT_KIND = EntityKind("account", AccountItem, name_of=lambda fields: fields["name"])
+ACCOUNT_KIND = EntityKind("account", AccountItem, name_field="name")
 
 
 def _to_account(item: AccountItem) -> Account:

@@ -7,7 +7,7 @@ Each method is a single DynamoDB request (get, create, update and delete are con
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Generic, TypeVar
@@ -40,8 +40,8 @@ class EntityKind(Generic[I]):
 
     name: str  # singular, as in keys and events: "account"
     item_class: type[I]
-    # The value that orders the by-name index (GSI2); None when the type has no name search.
-    name_of: Callable[[Mapping[str, Any]], str] | None = None
+    # The attribute whose normalized value orders the by-name index (GSI2); None: no name search.
+    name_field: str | None = None
 
 
 class EntityStore(Generic[I]):
@@ -63,7 +63,7 @@ class EntityStore(Generic[I]):
         return self._kind.item_class.from_raw_data(item)
 
     def list(self, ctx: TenantContext, limit: int, cursor: str | None, name_prefix: str | None = None) -> Page[I]:
-        if name_prefix is not None and self._kind.name_of is not None:
+        if name_prefix is not None and self._kind.name_field is not None:
             query_id = f"{self._kind.name}:name:{search_key(name_prefix)}"
             index, key_condition, values = (
                 table_spec.GSI2,
@@ -130,8 +130,8 @@ class EntityStore(Generic[I]):
                 removes.append(name)
             else:
                 sets[name] = value
-        if self._kind.name_of is not None and "name" in sets:
-            sets.update(self._name_index(ctx, entity_id, changes))
+        if self._kind.name_field is not None and self._kind.name_field in sets:
+            sets.update(self._name_index(ctx, entity_id, sets))
         return self._conditional_update(ctx, entity_id, sets, removes, expected_version)
 
     def soft_delete(self, ctx: TenantContext, entity_id: str, expected_version: int) -> I:
@@ -189,11 +189,11 @@ class EntityStore(Generic[I]):
         return self._kind.item_class.from_raw_data(response["Attributes"])
 
     def _name_index(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> dict[str, str]:
-        if self._kind.name_of is None:
+        if self._kind.name_field is None:
             return {}
         return {
             "GSI2PK": keys.name_index_pk(ctx.tenant_id, self._kind.name),
-            "GSI2SK": f"{search_key(self._kind.name_of(fields))}#{entity_id}",
+            "GSI2SK": f"{search_key(fields[self._kind.name_field])}#{entity_id}",
         }
 
     def _attr_name(self, name: str) -> str:

@@ -14,7 +14,7 @@ from servicejob.domain.users import User
 from servicejob.errors import NotFound
 from servicejob.tenancy.context import TenantContext
 
-USER_KIND = EntityKind("user", UserItem, name_of=lambda fields: fields["email"])
+USER_KIND = EntityKind("user", UserItem, name_field="email")
 
 
 def _to_user(item: UserItem) -> User:
