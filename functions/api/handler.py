@@ -3,10 +3,15 @@
 Every error leaves as an RFC 9457 problem; the tenant comes only from the authorizer's output.
 """
 
+import base64
+
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -75,6 +80,13 @@ def handle_validation_error(error: RequestValidationError) -> Response:
     return problem(422, "validation-failed", "Validation failed", "The request has invalid fields.", errors)
 
 
+@app.exception_handler(RequestUnsupportedContentType)
+def handle_unsupported_content_type(_: RequestUnsupportedContentType) -> Response:
+    return problem(
+        415, "unsupported-media-type", "Unsupported media type", "Send the request body as application/json."
+    )
+
+
 @app.not_found
 def handle_not_found(_: NotFoundError) -> Response:
     return problem(404, "not-found", "Not found", "No such resource.")
@@ -86,7 +98,36 @@ def handle_unexpected(error: Exception) -> Response:
     return problem(500, "internal-error", "Internal error", "Something went wrong on our side; it has been logged.")
 
 
+_UNSUPPORTED_MEDIA_TYPE = "application/x-unsupported"
+
+
+def _json_bodies_only(event: dict) -> dict:
+    """The API reads UTF-8 JSON bodies only (RFC 8259). Powertools would parse form and multipart bodies itself
+    and fail with bare errors on malformed or non-UTF-8 ones, so any other body is relabelled to reach the 415
+    handler; a base64 body that is UTF-8 JSON is handed on decoded."""
+    body = event.get("body")
+    if not body:
+        return event
+    headers = {key.lower(): value for key, value in (event.get("headers") or {}).items()}
+    media_type = (headers.get("content-type") or "").split(";")[0].strip().lower()
+    is_json = media_type == "application/json" or media_type.endswith("+json")
+    if is_json and not event.get("isBase64Encoded"):
+        return event
+    if is_json:
+        try:
+            return {**event, "body": base64.b64decode(body).decode("utf-8"), "isBase64Encoded": False}
+        except (ValueError, UnicodeDecodeError):
+            pass
+    kept = {key: value for key, value in (event.get("headers") or {}).items() if key.lower() != "content-type"}
+    multi = {k: v for k, v in (event.get("multiValueHeaders") or {}).items() if k.lower() != "content-type"}
+    return {
+        **event,
+        "headers": {**kept, "Content-Type": _UNSUPPORTED_MEDIA_TYPE},
+        "multiValueHeaders": {**multi, "Content-Type": [_UNSUPPORTED_MEDIA_TYPE]},
+    }
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    return app.resolve(event, context)
+    return app.resolve(_json_bodies_only(event), context)

@@ -33,6 +33,7 @@ ERROR_RESPONSES: dict[int, dict] = {
     409: _problem("Conflicting request"),
     412: _problem("The If-Match version is stale"),
     413: _problem("Body larger than 1 MB"),
+    415: _problem("The body is not application/json"),
     422: _problem("Invalid fields, named in `errors`"),
     428: _problem("If-Match is required"),
     429: _problem("Too many requests"),

@@ -11,7 +11,7 @@ from servicejob.dal.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from servicejob.domain import api_keys
 from servicejob.errors import Conflict
 
-from ..openapi_docs import ERROR_RESPONSES, ID_PATTERN
+from ..openapi_docs import ID_PATTERN, responses
 from ..request_context import tenant_context
 from ..wiring import dependencies
 
@@ -29,7 +29,7 @@ class ApiKeyPage(BaseModel):
     "",
     summary="Create an API key; the response carries its secret, shown only this once",
     tags=["api-keys"],
-    responses=ERROR_RESPONSES,
+    responses=responses(201, "Created; the secret is in this response only"),
 )
 def create_api_key(
     key: api_keys.ApiKeyInput,
@@ -68,7 +68,7 @@ def create_api_key(
     "",
     summary="List API keys, newest first, revoked ones included",
     tags=["api-keys"],
-    responses=ERROR_RESPONSES,
+    responses=responses(200, "A page of API keys"),
 )
 def list_api_keys(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
@@ -82,7 +82,7 @@ def list_api_keys(
     "/<key_id>",
     summary="Revoke an API key (idempotent; the record stays listed with revoked_at)",
     tags=["api-keys"],
-    responses=ERROR_RESPONSES,
+    responses=responses(204, "Revoked"),
 )
 def revoke_api_key(key_id: ApiKeyId) -> Response[None]:
     api_keys.revoke_api_key(tenant_context(router), dependencies().api_keys, key_id)

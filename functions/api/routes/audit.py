@@ -5,10 +5,11 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
+
 from servicejob.dal.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from servicejob.domain import audit
 
-from ..openapi_docs import ERROR_RESPONSES
+from ..openapi_docs import responses
 from ..request_context import tenant_context
 from ..wiring import dependencies
 
@@ -24,7 +25,7 @@ class AuditPage(BaseModel):
     "",
     summary="An entity's audit trail: who changed what, when, newest first",
     tags=["audit"],
-    responses=ERROR_RESPONSES,
+    responses=responses(200, "A page of the entity's audit trail"),
 )
 def entity_history(
     entity: Annotated[str, Query(max_length=100, description="`{resource}/{id}`, e.g. `accounts/01J…`")],
