@@ -12,6 +12,7 @@ import boto3
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from servicejob.config import get_settings
 from servicejob.dal.audit import DynamoAuditRepository, entity_change
 from servicejob.dal.pagination import CursorCodec

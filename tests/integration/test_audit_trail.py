@@ -9,12 +9,12 @@ from typing import Any
 import boto3
 import jsonschema
 import pytest
-from servicejob.config import get_settings
-from servicejob.events.models import event_schema_path
-from servicejob.events.publisher import EventPublisher
 from ulid import ULID
 
 from functions.events import handler as events_function
+from servicejob.config import get_settings
+from servicejob.events.models import event_schema_path
+from servicejob.events.publisher import EventPublisher
 
 
 @dataclass

@@ -122,7 +122,7 @@ def test_a_key_whose_tenant_part_is_swapped_is_unauthorized(api, authorizer_aws)
         "",
         "Bearer",
         "Bearer sjk_garbage",
-        f"Bearer sjk_{ULID()}_{ULID()}_{'a' * 64}",
+        f"Bearer sjk_01JD0000000000000000000000_01JD0000000000000000000001_{'a' * 64}",
         "Basic abc",
         "Bearer a.b.c",
     ],

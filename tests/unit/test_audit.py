@@ -1,6 +1,8 @@
 """The audit trail's pure logic: which stream records count, what they record, and entity references."""
 
 import pytest
+from ulid import ULID
+
 from servicejob.dal import keys
 from servicejob.dal.audit import entity_change
 from servicejob.dal.models import AccountItem, AuditItem
@@ -15,7 +17,6 @@ from servicejob.domain.audit import (
     parse_entity_reference,
 )
 from servicejob.errors import ValidationFailed
-from ulid import ULID
 
 ACCOUNT = AUDITED_TYPES["account"]
 

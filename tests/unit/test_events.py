@@ -4,6 +4,7 @@ import json
 
 import jsonschema
 import pytest
+
 from servicejob.domain.audit import AUDITED_TYPES, EntityChange, EntitySnapshot, audit_entry
 from servicejob.events.models import (
     EVENT_MODELS,

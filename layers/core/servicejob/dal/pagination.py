@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from servicejob.errors import ValidationFailed, FieldError
+from servicejob.errors import FieldError, ValidationFailed
 
 T = TypeVar("T")
 
