@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from servicejob.config import get_settings
 from servicejob.errors import DomainError, FieldError
-from servicejob.observability import logger, tracer
+from servicejob.observability import logger
 
 from .problems import field_path, from_domain_error, problem
 from .routes import accounts, api_keys, audit, me, tenants, users
@@ -128,6 +128,5 @@ def _json_bodies_only(event: dict) -> dict:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return app.resolve(_json_bodies_only(event), context)

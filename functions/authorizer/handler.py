@@ -25,7 +25,7 @@ from servicejob.dal.tenant_access import TenantClients
 from servicejob.dal.users import USER_KIND
 from servicejob.domain.api_keys import ApiKeyRepository, authenticate_api_key
 from servicejob.errors import NotFound, Unauthenticated
-from servicejob.observability import logger, tracer
+from servicejob.observability import logger
 from servicejob.tenancy.context import PrincipalKind, TenantContext, system_context
 
 _BEARER = "bearer "
@@ -138,7 +138,6 @@ def authorizer() -> Authorizer:
 
 # log_event=False explicitly: the event holds the caller's token, which must never reach a log.
 @logger.inject_lambda_context(log_event=False, clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     correlation_id = getattr(context, "aws_request_id", "") or ""
     logger.set_correlation_id(correlation_id)

@@ -20,7 +20,7 @@ from servicejob.dal.tenant_access import TenantClients
 from servicejob.domain.audit import AuditRepository, audit_entry
 from servicejob.events.models import domain_event
 from servicejob.events.publisher import EventPublisher
-from servicejob.observability import logger, tracer
+from servicejob.observability import logger
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
@@ -63,7 +63,6 @@ def record_handler(record: DynamoDBRecord) -> None:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
