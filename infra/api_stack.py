@@ -53,9 +53,7 @@ class ApiStack(Stack):
             "CursorSecret",
             secret_name=stage.physical_name("cursor-secret"),
             description="HMAC-SHA256 key signing pagination cursors",
-            generate_secret_string=secretsmanager.SecretStringGenerator(
-                password_length=64, exclude_punctuation=True
-            ),
+            generate_secret_string=secretsmanager.SecretStringGenerator(password_length=64, exclude_punctuation=True),
         )
         Validations.of(self.cursor_secret).acknowledge(
             Acknowledgment(
@@ -113,9 +111,7 @@ class ApiStack(Stack):
                 sid="SignupRateLimitCounters",
                 actions=["dynamodb:UpdateItem"],
                 resources=[data.table.table_arn],
-                conditions={
-                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [rate_limit_pk("signup", "*")]}
-                },
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [rate_limit_pk("signup", "*")]}},
             )
         )
         api_fn.add_to_role_policy(

@@ -55,9 +55,7 @@ def build_app(app: App, layers_dir: Path = DEFAULT_LAYERS_DIR, account: str | No
     env = Environment(account=account or os.environ.get("CDK_DEFAULT_ACCOUNT"), region=stage.region)
     data = DataStack(app, f"{prefix}-Data", stage=stage, env=env)
     auth = AuthStack(app, f"{prefix}-Auth", stage=stage, env=env)
-    events_stack = EventsStack(
-        app, f"{prefix}-Events", stage=stage, data=data, layers_dir=layers_dir, env=env
-    )
+    events_stack = EventsStack(app, f"{prefix}-Events", stage=stage, data=data, layers_dir=layers_dir, env=env)
     workflows = WorkflowsStack(
         app,
         f"{prefix}-Workflows",

@@ -45,9 +45,7 @@ class AuthStack(Stack):
             mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             # Lite keeps the per-MAU price inside the per-tenant budget (scripts/cost-model).
-            feature_plan=cognito.FeaturePlan.PLUS
-            if stage.threat_protection
-            else cognito.FeaturePlan.LITE,
+            feature_plan=cognito.FeaturePlan.PLUS if stage.threat_protection else cognito.FeaturePlan.LITE,
             standard_threat_protection_mode=(
                 cognito.StandardThreatProtectionMode.FULL_FUNCTION if stage.threat_protection else None
             ),

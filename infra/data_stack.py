@@ -51,9 +51,7 @@ class DataStack(Stack):
         for index in table_spec.GLOBAL_INDEXES:
             self.table.add_global_secondary_index(
                 index_name=index.name,
-                partition_key=dynamodb.Attribute(
-                    name=index.partition_key, type=dynamodb.AttributeType.STRING
-                ),
+                partition_key=dynamodb.Attribute(name=index.partition_key, type=dynamodb.AttributeType.STRING),
                 sort_key=dynamodb.Attribute(name=index.sort_key, type=dynamodb.AttributeType.STRING),
                 projection_type=dynamodb.ProjectionType.ALL,
             )
@@ -89,9 +87,7 @@ class DataStack(Stack):
             lifecycle_rules=[
                 s3.LifecycleRule(id="expire-exports", tag_filters=EXPORT_TAG, expiration=EXPORT_RETENTION),
                 s3.LifecycleRule(id="expire-old-versions", noncurrent_version_expiration=Duration.days(90)),
-                s3.LifecycleRule(
-                    id="abort-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)
-                ),
+                s3.LifecycleRule(id="abort-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)),
             ],
             removal_policy=stage.removal_policy,
         )

@@ -28,17 +28,13 @@ def dead_letter_queue(scope: Construct, construct_id: str, *, name: str) -> sqs.
         retention_period=Duration.days(14),
     )
     Validations.of(queue).acknowledge(
-        Acknowledgment(
-            id="AwsSolutions-SQS3", reason=f"{name} is itself a dead-letter queue, read by operators"
-        )
+        Acknowledgment(id="AwsSolutions-SQS3", reason=f"{name} is itself a dead-letter queue, read by operators")
     )
     return queue
 
 
 class EventsStack(Stack):
-    def __init__(
-        self, scope: Construct, construct_id: str, *, stage: Stage, data: DataStack, layers_dir, **kwargs
-    ):
+    def __init__(self, scope: Construct, construct_id: str, *, stage: Stage, data: DataStack, layers_dir, **kwargs):
         super().__init__(scope, construct_id, **kwargs)
         self.bus = events.EventBus(self, "Bus", event_bus_name=stage.physical_name("events"))
         self.bus.archive(
@@ -49,9 +45,7 @@ class EventsStack(Stack):
         )
         # Where rule targets send events they could not deliver.
         self.bus_dead_letters = dead_letter_queue(self, "BusDeadLetters", name=stage.physical_name("bus-dlq"))
-        self.stream_failures = dead_letter_queue(
-            self, "StreamFailures", name=stage.physical_name("stream-dlq")
-        )
+        self.stream_failures = dead_letter_queue(self, "StreamFailures", name=stage.physical_name("stream-dlq"))
 
         layers = FunctionLayers(self, "Layers", layers_dir=layers_dir)
         self.events_function = ServiceFunction(

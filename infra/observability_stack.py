@@ -141,10 +141,7 @@ class ObservabilityStack(Stack):
             ),
             cloudwatch.GraphWidget(
                 title="Function duration p99",
-                left=[
-                    f.function.metric_duration(period=FIVE_MINUTES, statistic="p99")
-                    for f in service_functions
-                ],
+                left=[f.function.metric_duration(period=FIVE_MINUTES, statistic="p99") for f in service_functions],
             ),
             cloudwatch.GraphWidget(title="Table throttles", left=[throttles]),
         )

@@ -120,9 +120,7 @@ class WorkflowsStack(Stack):
                     for placeholder, key in spec.function_substitutions.items()
                 },
                 # Execution data holds names and e-mail addresses: states and errors are logged, not data.
-                logs=sfn.LogOptions(
-                    destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False
-                ),
+                logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
                 tracing_enabled=True,
             )
             # Tasks name functions by unqualified ARN, so invoking exactly those ARNs is enough.
@@ -130,8 +128,7 @@ class WorkflowsStack(Stack):
                 iam.PolicyStatement(
                     actions=["lambda:InvokeFunction"],
                     resources=[
-                        self.functions[key].function.function_arn
-                        for key in set(spec.function_substitutions.values())
+                        self.functions[key].function.function_arn for key in set(spec.function_substitutions.values())
                     ],
                 )
             )

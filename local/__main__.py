@@ -9,9 +9,7 @@ from .runtime import LocalRuntime
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m local", description="Run Service Job CRM locally over moto."
-    )
+    parser = argparse.ArgumentParser(prog="python -m local", description="Run Service Job CRM locally over moto.")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument(
@@ -52,9 +50,7 @@ def _seed_demo(runtime: LocalRuntime) -> None:
     from .provisioning import MotoClients
 
     try:
-        demo = seed_demo_tenant(
-            runtime.base_url, MotoClients(runtime.moto_url).cognito_idp, runtime.user_pool_id
-        )
+        demo = seed_demo_tenant(runtime.base_url, MotoClients(runtime.moto_url).cognito_idp, runtime.user_pool_id)
     except (DemoSeedError, OSError, KeyError) as error:
         print(f"Warning: the demo tenant was not seeded: {error}", flush=True)  # noqa: T201
         return

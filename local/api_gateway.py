@@ -56,9 +56,7 @@ _PUBLIC_ROUTE_PATTERNS = [(method, _template_regex(template)) for method, templa
 
 
 def is_public(method: str, path: str) -> bool:
-    return any(
-        method == public_method and pattern.match(path) for public_method, pattern in _PUBLIC_ROUTE_PATTERNS
-    )
+    return any(method == public_method and pattern.match(path) for public_method, pattern in _PUBLIC_ROUTE_PATTERNS)
 
 
 def method_arn(method: str, path: str) -> str:
@@ -141,9 +139,7 @@ def proxy_response(result: dict) -> ProxyResponse:
         headers.extend((name, str(value)) for value in values)
     multi_names = {name.lower() for name in multi}
     headers.extend(
-        (name, str(value))
-        for name, value in (result.get("headers") or {}).items()
-        if name.lower() not in multi_names
+        (name, str(value)) for name, value in (result.get("headers") or {}).items() if name.lower() not in multi_names
     )
     body = result.get("body") or ""
     raw = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
@@ -179,9 +175,7 @@ class TokenAuthorizer:
         self._cache: dict[str, tuple[float, dict]] = {}
         self._lock = threading.Lock()
 
-    def authorize(
-        self, token: str | None, method: str, path: str
-    ) -> tuple[dict | None, ProxyResponse | None]:
+    def authorize(self, token: str | None, method: str, path: str) -> tuple[dict | None, ProxyResponse | None]:
         """(requestContext.authorizer, None) when allowed, else (None, the refusal)."""
         if not token:
             return None, gateway_problem("UNAUTHORIZED")

@@ -30,9 +30,7 @@ def state_machine_arn(stage: str, region: str, account_id: str, name: str) -> st
 
 
 class EventRules:
-    def __init__(
-        self, clients, stage: str, bus_name: str, region: str, account_id: str, dispatcher: TargetDispatcher
-    ):
+    def __init__(self, clients, stage: str, bus_name: str, region: str, account_id: str, dispatcher: TargetDispatcher):
         self._events = clients.events
         self._sqs = clients.sqs
         self._stage = stage
@@ -51,9 +49,7 @@ class EventRules:
         self._queues.append(_RuleQueue(self._rule_to_queue(EVENT_LOG_QUEUE, EVENT_LOG_PATTERN), None))
         for spec in EVENT_RULES.values():
             if spec.target_state_machine:
-                target = state_machine_arn(
-                    self._stage, self._region, self._account_id, spec.target_state_machine
-                )
+                target = state_machine_arn(self._stage, self._region, self._account_id, spec.target_state_machine)
             else:
                 assert spec.target_function in FUNCTIONS, spec
                 target = function_arn(self._stage, spec.target_function)
@@ -62,9 +58,9 @@ class EventRules:
 
     def _rule_to_queue(self, rule_name: str, pattern: dict) -> str:
         queue_url = self._sqs.create_queue(QueueName=f"local-rule-{rule_name}"[:80])["QueueUrl"]
-        queue_arn = self._sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
+        queue_arn = self._sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
         self._events.put_rule(Name=rule_name, EventBusName=self._bus_name, EventPattern=json.dumps(pattern))
         self._events.put_targets(
             Rule=rule_name, EventBusName=self._bus_name, Targets=[{"Id": "local-queue", "Arn": queue_arn}]
@@ -95,9 +91,7 @@ class EventRules:
                 self._stop.wait(POLL_SECONDS)
 
     def _drain(self, rule_queue: _RuleQueue) -> int:
-        messages = self._sqs.receive_message(QueueUrl=rule_queue.queue_url, MaxNumberOfMessages=10).get(
-            "Messages", []
-        )
+        messages = self._sqs.receive_message(QueueUrl=rule_queue.queue_url, MaxNumberOfMessages=10).get("Messages", [])
         for message in messages:
             if rule_queue.target_arn is None:
                 with self._log_lock:

@@ -77,9 +77,7 @@ class Gateway:
             return _to_werkzeug(json_response(200, self._recent_events()))
         if path == "/_local/mailbox.json":
             return _to_werkzeug(
-                json_response(
-                    200, [message.as_json(self._mailbox.base_path) for message in self._mailbox.messages()]
-                )
+                json_response(200, [message.as_json(self._mailbox.base_path) for message in self._mailbox.messages()])
             )
         if path == "/_local/mailbox":
             return Response(self._mailbox.render_html(), content_type="text/html; charset=utf-8")
@@ -96,9 +94,7 @@ class Gateway:
         path = request.path
         authorizer_context = None
         if method != "OPTIONS" and not is_public(method, path):
-            authorizer_context, refusal = self._authorizer.authorize(
-                request.headers.get("Authorization"), method, path
-            )
+            authorizer_context, refusal = self._authorizer.authorize(request.headers.get("Authorization"), method, path)
             if refusal:
                 return refusal
         resource, path_parameters = self._api_routes().match(method, path)

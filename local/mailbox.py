@@ -98,9 +98,7 @@ def simple_message(message_id: str, source: str, subject: str, body: str, destin
     # moto keeps only one body of a simple message: the HTML one when both were sent.
     looks_like_html = "</" in body or "<br" in body.lower()
     recipients = [
-        address
-        for kind in ("ToAddresses", "CcAddresses", "BccAddresses")
-        for address in destinations.get(kind, [])
+        address for kind in ("ToAddresses", "CcAddresses", "BccAddresses") for address in destinations.get(kind, [])
     ]
     return MailMessage(
         id=message_id,
@@ -184,11 +182,7 @@ class Mailbox:
             f"<p><b>From:</b> {escape(message.sender)}<br><b>To:</b> {escape(', '.join(message.to))}<br>"
             f"<b>Sent:</b> {escape(message.sent_at.isoformat() if message.sent_at else '')}</p>"
             + (f"<pre>{escape(message.text)}</pre>" if message.text else "")
-            + (
-                f"<iframe sandbox srcdoc='{escape(message.html, quote=True)}'></iframe>"
-                if message.html
-                else ""
-            )
+            + (f"<iframe sandbox srcdoc='{escape(message.html, quote=True)}'></iframe>" if message.html else "")
             + (f"<ul>{attachments}</ul>" if attachments else "")
             + "</article>"
         )

@@ -70,9 +70,7 @@ def provision_data(clients: MotoClients, settings: Settings) -> None:
         TableName=settings.table_name,
         TimeToLiveSpecification={"Enabled": True, "AttributeName": table_spec.TTL_ATTRIBUTE},
     )
-    clients.s3.create_bucket(
-        Bucket=settings.documents_bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
-    )
+    clients.s3.create_bucket(Bucket=settings.documents_bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
     clients.ses.verify_email_identity(EmailAddress=parseaddr(settings.mail_from)[1])
     clients.events.create_event_bus(Name=settings.event_bus_name)
 

@@ -129,9 +129,7 @@ class TableStreamPoller:
         pending = records
         for attempt in range(MAX_RETRIES + 1):
             try:
-                failed_at = first_failed_index(
-                    pending, self._handle(lambda_stream_event(pending, stream_arn))
-                )
+                failed_at = first_failed_index(pending, self._handle(lambda_stream_event(pending, stream_arn)))
             except Exception:
                 logger.exception("events function raised; the batch will be retried")
                 failed_at = 0

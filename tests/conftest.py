@@ -28,8 +28,6 @@ _TESTS_DIR = Path(__file__).parent
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The folder is the suite: `-m unit` selects tests/unit without per-test decorators.
     for item in items:
-        relative = (
-            Path(item.path).relative_to(_TESTS_DIR) if Path(item.path).is_relative_to(_TESTS_DIR) else None
-        )
+        relative = Path(item.path).relative_to(_TESTS_DIR) if Path(item.path).is_relative_to(_TESTS_DIR) else None
         if relative is not None and relative.parts and relative.parts[0] in _SUITES:
             item.add_marker(relative.parts[0])

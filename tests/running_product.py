@@ -117,7 +117,7 @@ class RunningProduct:
             endpoint_url=self.config["cognito_endpoint"],
             region_name=self.config["region"],
             aws_access_key_id="local",
-            aws_secret_access_key="local",
+            aws_secret_access_key="local",  # noqa: S106 - moto accepts any credentials
         )
 
     # ---- what a firm does ------------------------------------------------------------------------

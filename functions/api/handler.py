@@ -21,6 +21,7 @@ from servicejob.observability import logger
 
 from .problems import field_path, from_domain_error, problem
 from .routes import accounts, api_keys, audit, me, tenants, users
+from .wiring import dependencies
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -129,4 +130,5 @@ def _json_bodies_only(event: dict) -> dict:
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    dependencies().idempotency.register_lambda_context(context)
     return app.resolve(_json_bodies_only(event), context)

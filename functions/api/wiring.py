@@ -73,7 +73,5 @@ def dependencies() -> Dependencies:
         ),
         # Rate-limit counters are control-plane items (`ratelimit#...`): the function's own client.
         signup_limiter=DynamoRateLimiter(session.client("dynamodb"), settings.table_name),
-        onboarding=StepFunctionsOnboarding(
-            session.client("stepfunctions"), settings.onboarding_state_machine_arn
-        ),
+        onboarding=StepFunctionsOnboarding(session.client("stepfunctions"), settings.onboarding_state_machine_arn),
     )

@@ -66,9 +66,7 @@ class Authorizer:
     def _user(self, identity: IdTokenIdentity, correlation_id: str) -> TenantContext:
         # The role is read from the tenant's user record, never from the token.
         try:
-            user = self._users.get(
-                system_context(identity.tenant_id, "authorizer", correlation_id), identity.subject
-            )
+            user = self._users.get(system_context(identity.tenant_id, "authorizer", correlation_id), identity.subject)
         except NotFound as error:
             raise Unauthenticated("No such user in this tenant.") from error
         if user.status not in _SIGN_IN_STATUSES:

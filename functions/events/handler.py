@@ -37,9 +37,7 @@ def dependencies() -> Dependencies:
     cursors = CursorCodec(settings.cursor_secret.get_secret_value().encode())
     return Dependencies(
         audit=DynamoAuditRepository(TenantClients(settings), settings.table_name, cursors),
-        publisher=EventPublisher(
-            boto3.client("events", region_name=settings.region), settings.event_bus_name
-        ),
+        publisher=EventPublisher(boto3.client("events", region_name=settings.region), settings.event_bus_name),
     )
 
 
@@ -64,6 +62,4 @@ def record_handler(record: DynamoDBRecord) -> None:
 
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -44,9 +44,7 @@ def invite_owner(state: dict) -> dict:
     tenant = deps.tenants.get(state["tenant_id"])
     ctx = system_context(tenant.id, "onboarding", state.get("correlation_id", ""))
     try:
-        owner = deps.invitations.invite(
-            ctx, tenant, tenant.owner_email, tenant.owner_name, Role.OWNER, tenant.locale
-        )
+        owner = deps.invitations.invite(ctx, tenant, tenant.owner_email, tenant.owner_name, Role.OWNER, tenant.locale)
     except AlreadyInvited as done:  # a retry after the e-mail went out
         owner = done.user
     except EmailUnavailable:
@@ -55,11 +53,7 @@ def invite_owner(state: dict) -> dict:
 
 
 def mark_active(state: dict) -> dict:
-    return {
-        "status": dependencies()
-        .tenants.set_status(state["tenant_id"], TenantStatus.ACTIVE, ACTOR)
-        .status.value
-    }
+    return {"status": dependencies().tenants.set_status(state["tenant_id"], TenantStatus.ACTIVE, ACTOR).status.value}
 
 
 def mark_failed(state: dict) -> dict:
@@ -84,7 +78,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict:
     if task is None:
         raise UnknownTask(f"No workflow task named {event.get('task')!r}.")
     state = event.get("input") or {}
-    logger.append_keys(
-        task=event["task"], tenant_id=state.get("tenant_id"), correlation_id=state.get("correlation_id")
-    )
+    logger.append_keys(task=event["task"], tenant_id=state.get("tenant_id"), correlation_id=state.get("correlation_id"))
     return task(state)

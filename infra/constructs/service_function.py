@@ -124,8 +124,7 @@ class ServiceFunction(Construct):
         Validations.of(self.role).acknowledge(
             Acknowledgment(
                 id="AwsSolutions-IAM5[Resource::*]",
-                reason="X-Ray active tracing: xray:PutTraceSegments and PutTelemetryRecords "
-                "accept only Resource *",
+                reason="X-Ray active tracing: xray:PutTraceSegments and PutTelemetryRecords accept only Resource *",
             )
         )
         Validations.of(self.function).acknowledge(

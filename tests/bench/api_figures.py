@@ -198,9 +198,7 @@ def dynamodb_calls() -> dict[str, Any]:
         )
         wiring.dependencies.cache_clear()
         api = integration.ApiClient()
-        status, _, warm = api.call(
-            "POST", "/v1/accounts", {"name": "Warm-up"}
-        )  # assumes the tenant role once
+        status, _, warm = api.call("POST", "/v1/accounts", {"name": "Warm-up"})  # assumes the tenant role once
         assert status == 201, warm
         counter.active = True
         measured: dict[str, dict[str, int]] = {}
@@ -249,9 +247,7 @@ def main() -> None:
                 "cold_import_ratio": round(imports["ratio"], 2),
                 "cold_import_target": 1.5,
                 "cold_import": imports | {"ratio": round(imports["ratio"], 3), "runs": IMPORT_RUNS},
-                "dynamodb_calls": {
-                    name: calls[name] for name in ("get", "list_page", "create", "search_page")
-                },
+                "dynamodb_calls": {name: calls[name] for name in ("get", "list_page", "create", "search_page")},
                 "dynamodb_operations": calls["operations"],
                 "scans_on_request_paths": calls["scans_on_request_paths"],
             },

@@ -29,9 +29,7 @@ def test_committed_openapi_matches_the_code(generated):
     # When compared with the committed file
     committed = COMMITTED.read_text(encoding="utf-8") if COMMITTED.exists() else ""
     # Then they are identical
-    assert committed == generated, (
-        "schemas/openapi.json is out of date: run scripts/generate-openapi and commit it"
-    )
+    assert committed == generated, "schemas/openapi.json is out of date: run scripts/generate-openapi and commit it"
 
 
 def test_every_operation_but_the_public_ones_requires_a_bearer(generated):
@@ -43,9 +41,7 @@ def test_every_operation_but_the_public_ones_requires_a_bearer(generated):
         "scheme": "bearer",
         "description": schema["components"]["securitySchemes"]["bearer"]["description"],
     }
-    operations = [
-        (method.upper(), path, op) for path, ops in schema["paths"].items() for method, op in ops.items()
-    ]
+    operations = [(method.upper(), path, op) for path, ops in schema["paths"].items() for method, op in ops.items()]
     assert operations
     for method, path, operation in operations:
         expected = [] if (method, path) in PUBLIC_ROUTES else [{"bearer": []}]
@@ -65,7 +61,5 @@ def test_every_operation_documents_a_success_and_problem_responses(generated):
             if "application/problem+json" not in operation["responses"].get("422", {}).get("content", {}):
                 non_problem.append(f"{method.upper()} {path}")
     # Then there are none
-    assert missing_success == [], (
-        "no 2xx response documented; use openapi_docs.responses(status, description)"
-    )
+    assert missing_success == [], "no 2xx response documented; use openapi_docs.responses(status, description)"
     assert non_problem == [], "422 not documented as application/problem+json"

@@ -40,8 +40,12 @@ def test_signup_invitation_sign_in_and_accounts_round_trip(product):
     assert created.headers["ETag"] == '"1"'
 
     # When it is edited with the ETag, and then edited again with the stale ETag
-    edited = owner.call("PATCH", f"/v1/accounts/{account['id']}", json={"phone": "+852 2123 4567"}, headers={"If-Match": '"1"'})
-    stale = owner.call("PATCH", f"/v1/accounts/{account['id']}", json={"phone": "+852 0000 0000"}, headers={"If-Match": '"1"'})
+    edited = owner.call(
+        "PATCH", f"/v1/accounts/{account['id']}", json={"phone": "+852 2123 4567"}, headers={"If-Match": '"1"'}
+    )
+    stale = owner.call(
+        "PATCH", f"/v1/accounts/{account['id']}", json={"phone": "+852 0000 0000"}, headers={"If-Match": '"1"'}
+    )
     # Then the first wins and the second is refused as a conflict, naming the current version
     assert edited.status_code == 200 and edited.json()["version"] == 2
     assert stale.status_code == 412

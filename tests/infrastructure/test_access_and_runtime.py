@@ -54,12 +54,8 @@ def test_tenant_role_allows_only_the_tagged_tenants_keys_and_prefix(synthesized)
     dynamodb = statements["TenantItemsOnly"]
     s3 = statements["TenantObjectsOnly"]
     # Then item actions need LeadingKeys = "{TenantId}#*" and object actions the "{TenantId}/" prefix
-    assert dynamodb["Condition"] == {
-        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{TENANT_PREFIX}#*"]}
-    }
-    assert not [
-        action for action in dynamodb["Action"] if action in ("dynamodb:Scan", "dynamodb:DeleteTable")
-    ]
+    assert dynamodb["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{TENANT_PREFIX}#*"]}}
+    assert not [action for action in dynamodb["Action"] if action in ("dynamodb:Scan", "dynamodb:DeleteTable")]
     assert TENANT_PREFIX + "/*" in json.dumps(s3["Resource"])
     assert all(action.startswith("s3:") and "Object" in action for action in s3["Action"])
 
@@ -75,9 +71,7 @@ def test_only_the_tenant_role_and_the_control_plane_counters_touch_table_items(s
     ]
     # Then the only one is the api function's signup counter, itself conditioned on its key prefix
     assert [statement.get("Sid") for _, statement in direct] == ["SignupRateLimitCounters"]
-    assert direct[0][1]["Condition"] == {
-        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ratelimit#signup#*"]}
-    }
+    assert direct[0][1]["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ratelimit#signup#*"]}}
 
 
 def test_tenant_role_is_assumable_only_with_a_tenant_session_tag_by_the_request_path_roles(synthesized):
@@ -152,8 +146,7 @@ def test_state_machines_run_their_asl_files_with_function_arns_substituted(synth
         # Then every ${Placeholder} in the file is replaced by the ARN of the function the spec names
         assert set(re.findall(r"\$\{(\w+)\}", asl_text)) == set(spec.function_substitutions)
         assert substitutions == {
-            name: {"Fn::GetAtt": [function_ids[key], "Arn"]}
-            for name, key in spec.function_substitutions.items()
+            name: {"Fn::GetAtt": [function_ids[key], "Arn"]} for name, key in spec.function_substitutions.items()
         }
         # Then it is exactly the ASL file, logged at ALL and traced
         assert json.loads(definition) == json.loads(asl_text)
@@ -189,9 +182,7 @@ def test_every_route_but_the_public_ones_goes_through_the_cached_token_authorize
     assert authorizer["Properties"]["Type"] == "TOKEN"
     assert authorizer["Properties"]["AuthorizerResultTtlInSeconds"] == AUTHORIZER_CACHE_SECONDS
     plans = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::ApiGateway::UsagePlan"]
-    assert sorted(plan["Throttle"]["RateLimit"] for plan in plans) == sorted(
-        t.rate_limit for t in TIERS.values()
-    )
+    assert sorted(plan["Throttle"]["RateLimit"] for plan in plans) == sorted(t.rate_limit for t in TIERS.values())
     [stage] = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::ApiGateway::Stage"]
     assert stage["TracingEnabled"] is True
     assert stage["AccessLogSetting"]["DestinationArn"]

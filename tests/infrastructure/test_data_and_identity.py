@@ -51,8 +51,7 @@ def test_buckets_block_public_access_and_refuse_plain_http(synthesized):
         policy["Properties"]["Bucket"]
         for policy in policies.values()
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]
-        if statement["Effect"] == "Deny"
-        and statement.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
+        if statement["Effect"] == "Deny" and statement.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
     ]
     assert len(denied_insecure) == len(buckets)
 
@@ -67,18 +66,12 @@ def test_documents_bucket_is_versioned_kms_encrypted_logged_and_expires_exports(
             "LoggingConfiguration": Match.object_like({"DestinationBucketName": Match.any_value()}),
             "BucketEncryption": {
                 "ServerSideEncryptionConfiguration": [
-                    Match.object_like(
-                        {"ServerSideEncryptionByDefault": Match.object_like({"SSEAlgorithm": "aws:kms"})}
-                    )
+                    Match.object_like({"ServerSideEncryptionByDefault": Match.object_like({"SSEAlgorithm": "aws:kms"})})
                 ]
             },
             "LifecycleConfiguration": {
                 "Rules": Match.array_with(
-                    [
-                        Match.object_like(
-                            {"Id": "expire-exports", "TagFilters": Match.any_value(), "Status": "Enabled"}
-                        )
-                    ]
+                    [Match.object_like({"Id": "expire-exports", "TagFilters": Match.any_value(), "Status": "Enabled"})]
                 )
             },
         },
@@ -94,17 +87,13 @@ def test_tenant_id_attribute_is_immutable_and_not_writable_by_the_console_client
         assert schema[name]["Mutable"] is False
     policy = pool["Properties"]["Policies"]["PasswordPolicy"]
     assert policy["MinimumLength"] == USER_POOL.password_min_length
-    assert all(
-        policy[flag] for flag in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols")
-    )
+    assert all(policy[flag] for flag in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols"))
     assert pool["Properties"]["MfaConfiguration"] == "OPTIONAL"
     assert pool["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
     [client] = template.find_resources("AWS::Cognito::UserPoolClient").values()
     # And the console client may read custom:tenant_id but never write it
     assert "custom:tenant_id" in client["Properties"]["ReadAttributes"]
-    assert not [
-        attribute for attribute in client["Properties"]["WriteAttributes"] if attribute.startswith("custom:")
-    ]
+    assert not [attribute for attribute in client["Properties"]["WriteAttributes"] if attribute.startswith("custom:")]
     assert set(client["Properties"]["ExplicitAuthFlows"]) >= {
         "ALLOW_USER_PASSWORD_AUTH",
         "ALLOW_USER_SRP_AUTH",

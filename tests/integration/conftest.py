@@ -67,9 +67,7 @@ def aws() -> Iterator[None]:
     get_settings.cache_clear()
     with mock_aws():
         settings = get_settings()
-        boto3.client("dynamodb", region_name=settings.region).create_table(
-            **create_table_request(settings.table_name)
-        )
+        boto3.client("dynamodb", region_name=settings.region).create_table(**create_table_request(settings.table_name))
         wiring.dependencies.cache_clear()
         yield
         wiring.dependencies.cache_clear()
@@ -158,9 +156,7 @@ class ApiClient:
                 "kind": "user",
                 "role": role,
             }
-        response = lambda_handler(
-            rest_event(method, path, body, headers, query, authorizer), LambdaContextStub()
-        )
+        response = lambda_handler(rest_event(method, path, body, headers, query, authorizer), LambdaContextStub())
         merged: CaseInsensitiveDict = CaseInsensitiveDict()
         for name, values in (response.get("multiValueHeaders") or {}).items():
             merged[name] = ", ".join(values)

@@ -186,9 +186,7 @@ def test_cursor_replayed_by_another_tenant_or_query_is_refused_without_data(api)
     cursor = page["next_cursor"]
     assert cursor
     # When tenant B replays it
-    status, headers, problem = api.call(
-        "GET", "/v1/accounts", query={"cursor": cursor}, tenant=api.new_tenant()
-    )
+    status, headers, problem = api.call("GET", "/v1/accounts", query={"cursor": cursor}, tenant=api.new_tenant())
     # Then it is refused, naming the cursor, with no items
     assert_problem(status, headers, problem, 422)
     assert "cursor" in field_names(problem) and "items" not in problem
@@ -200,9 +198,7 @@ def test_cursor_replayed_by_another_tenant_or_query_is_refused_without_data(api)
 
 def test_name_prefix_search_is_case_and_width_insensitive(api):
     # Given accounts with similar and different names
-    wanted = {
-        create(api, {"name": name})[0]["id"] for name in ("ABC Trading", "abc consulting", "Ａｂｃ Holdings")
-    }
+    wanted = {create(api, {"name": name})[0]["id"] for name in ("ABC Trading", "abc consulting", "Ａｂｃ Holdings")}
     create(api, {"name": "XYZ ABC"})
     create(api, {"name": "香港會計師事務所有限公司"})
     # When searching with a full-width, mixed-case prefix
@@ -238,9 +234,7 @@ def test_patch_with_if_match_bumps_version_and_etag(api):
 def test_stale_if_match_is_412_with_current_version(api):
     # Given an account already changed once (version 2)
     account, _ = create(api, {"name": "Contended"})
-    status, _, _ = api.call(
-        "PATCH", f"/v1/accounts/{account['id']}", {"name": "First"}, headers={"If-Match": '"1"'}
-    )
+    status, _, _ = api.call("PATCH", f"/v1/accounts/{account['id']}", {"name": "First"}, headers={"If-Match": '"1"'})
     assert status == 200
     # When another client writes with the version it read earlier
     status, headers, problem = api.call(

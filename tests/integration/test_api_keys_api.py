@@ -84,9 +84,7 @@ def test_the_list_pages_with_a_signed_cursor_bound_to_the_tenant(api):
     assert (status, status2) == (200, 200)
     assert [i["id"] for i in page1["items"] + page2["items"]] == list(reversed(created))
     # And another tenant replaying the cursor is refused without data
-    status, _, problem = api.call(
-        "GET", "/v1/api-keys", query={"cursor": page1["next_cursor"]}, tenant=str(ULID())
-    )
+    status, _, problem = api.call("GET", "/v1/api-keys", query={"cursor": page1["next_cursor"]}, tenant=str(ULID()))
     assert status == 422 and "cursor" in field_names(problem)
 
 
@@ -161,9 +159,7 @@ def test_an_api_key_cannot_create_api_keys(api):
         "scopes": "accounts:read,accounts:write,audit:read",
     }
     # When it tries to create a key, Then it is forbidden
-    status, _, _ = api.call(
-        "POST", "/v1/api-keys", {"name": "x", "scopes": ["accounts:read"]}, authorizer=authorizer
-    )
+    status, _, _ = api.call("POST", "/v1/api-keys", {"name": "x", "scopes": ["accounts:read"]}, authorizer=authorizer)
     assert status == 403
 
 

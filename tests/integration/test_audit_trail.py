@@ -34,9 +34,9 @@ class TableStream:
     def __init__(self) -> None:
         settings = get_settings()
         self._streams = boto3.client("dynamodbstreams", region_name=settings.region)
-        self._arn = boto3.client("dynamodb", region_name=settings.region).describe_table(
-            TableName=settings.table_name
-        )["Table"]["LatestStreamArn"]
+        self._arn = boto3.client("dynamodb", region_name=settings.region).describe_table(TableName=settings.table_name)[
+            "Table"
+        ]["LatestStreamArn"]
         shards = self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]["Shards"]
         self._iterators = [
             self._streams.get_shard_iterator(
@@ -70,9 +70,9 @@ class BusQueue:
         self._sqs = boto3.client("sqs", region_name=settings.region)
         events.create_event_bus(Name=settings.event_bus_name)
         self._url = self._sqs.create_queue(QueueName=f"bus-{ULID()}")["QueueUrl"]
-        queue_arn = self._sqs.get_queue_attributes(QueueUrl=self._url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
+        queue_arn = self._sqs.get_queue_attributes(QueueUrl=self._url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
         events.put_rule(
             Name="all-domain-events",
             EventBusName=settings.event_bus_name,
@@ -89,9 +89,7 @@ class BusQueue:
         received: list[dict[str, Any]] = []
         deadline = time.monotonic() + deadline_seconds
         while len(received) < count and time.monotonic() < deadline:
-            response = self._sqs.receive_message(
-                QueueUrl=self._url, MaxNumberOfMessages=10, WaitTimeSeconds=1
-            )
+            response = self._sqs.receive_message(QueueUrl=self._url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
             for message in response.get("Messages", []):
                 received.append(json.loads(message["Body"]))
                 self._sqs.delete_message(QueueUrl=self._url, ReceiptHandle=message["ReceiptHandle"])
@@ -205,9 +203,7 @@ def test_create_update_delete_are_audited_newest_first_and_published(api, pipeli
     for event in events:
         assert event["source"] == "servicejob"
         detail = event["detail"]
-        jsonschema.validate(
-            detail, json.loads(event_schema_path(event["detail-type"]).read_text(encoding="utf-8"))
-        )
+        jsonschema.validate(detail, json.loads(event_schema_path(event["detail-type"]).read_text(encoding="utf-8")))
         assert (detail["tenant_id"], detail["entity_id"], detail["actor"]) == (
             api.tenant_id,
             created["id"],
@@ -263,9 +259,7 @@ def test_a_failing_record_is_reported_while_the_others_succeed(api, pipeline):
     assert event["detail"]["entity_id"] == kept["id"]
     # When the failed record is redelivered and EventBridge accepts it again
     events_function.dependencies().publisher = EventPublisher(real_client, get_settings().event_bus_name)
-    failed = [
-        record for record in records if record["dynamodb"]["SequenceNumber"] == sequence_of[refused["id"]]
-    ]
+    failed = [record for record in records if record["dynamodb"]["SequenceNumber"] == sequence_of[refused["id"]]]
     assert run_events_function(failed) == {"batchItemFailures": []}
     # Then its event arrives and its audit trail has exactly one entry
     [event] = bus.receive(1)

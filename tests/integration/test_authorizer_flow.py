@@ -226,9 +226,7 @@ class CognitoPool:
             MessageAction="SUPPRESS",
         )["User"]
         sub = next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
-        self.client.admin_set_user_password(
-            UserPoolId=self.pool_id, Username=email, Password=password, Permanent=True
-        )
+        self.client.admin_set_user_password(UserPoolId=self.pool_id, Username=email, Password=password, Permanent=True)
         result = self.client.admin_initiate_auth(
             UserPoolId=self.pool_id,
             ClientId=self.client_id,

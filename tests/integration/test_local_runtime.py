@@ -132,9 +132,7 @@ def test_bus_events_show_up_in_the_event_log(runtime):
         return [event for event in events if event["detail"].get("marker") == marker] or None
 
     events = wait_for(logged, 10, "the event in /_local/events.json")
-    assert [(event["source"], event["detail-type"]) for event in events] == [
-        ("servicejob.accounts", "account.created")
-    ]
+    assert [(event["source"], event["detail-type"]) for event in events] == [("servicejob.accounts", "account.created")]
 
 
 def test_a_due_schedule_starts_its_state_machine(runtime):
@@ -175,9 +173,7 @@ def test_gateway_applies_the_authorizer_like_api_gateway(runtime):
     assert missing.headers["Content-Type"] == "application/problem+json"
     assert missing.json()["title"] == "Unauthenticated"
     # A forged token reaches the authorizer function, which refuses it
-    forged = requests.get(
-        f"{runtime.base_url}/v1/accounts", headers={"Authorization": "Bearer forged"}, timeout=10
-    )
+    forged = requests.get(f"{runtime.base_url}/v1/accounts", headers={"Authorization": "Bearer forged"}, timeout=10)
     assert forged.status_code == 401
     # A public route needs no credentials: the API answers (validation problem for an empty signup)
     signup = requests.post(f"{runtime.base_url}/v1/tenants", json={}, timeout=10)

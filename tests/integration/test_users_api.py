@@ -15,9 +15,7 @@ def firm(onboarding: OnboardingEnv):  # noqa: F811
     cognito = boto3.client("cognito-idp", region_name=onboarding.region)
     sub = next(
         a["Value"]
-        for a in cognito.admin_get_user(UserPoolId=onboarding.user_pool_id, Username=owner_email)[
-            "UserAttributes"
-        ]
+        for a in cognito.admin_get_user(UserPoolId=onboarding.user_pool_id, Username=owner_email)["UserAttributes"]
         if a["Name"] == "sub"
     )
     return tenant_id, {"tenant_id": tenant_id, "principal_id": sub, "kind": "user", "role": "owner"}
@@ -68,9 +66,7 @@ def test_owner_invites_lists_changes_and_disables_a_user(onboarding: OnboardingE
     # And the list and the item show them
     status, _, page = onboarding.call("GET", "/v1/users", query={"limit": "1"}, authorizer=owner)
     assert status == 200 and len(page["items"]) == 1 and page["next_cursor"]
-    status, _, rest = onboarding.call(
-        "GET", "/v1/users", query={"cursor": page["next_cursor"]}, authorizer=owner
-    )
+    status, _, rest = onboarding.call("GET", "/v1/users", query={"cursor": page["next_cursor"]}, authorizer=owner)
     assert {u["id"] for u in page["items"] + rest["items"]} == {user["id"], owner["principal_id"]}
 
     # When the owner promotes them with a stale and then the current ETag

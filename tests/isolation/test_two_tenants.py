@@ -135,13 +135,20 @@ def test_forged_expired_or_tampered_tokens_are_refused(forgery, product, tenant_
     header, payload, signature = tenant_a.id_token.split(".")
     if forgery == "tampered":
         changed = dict(claims, **{"custom:tenant_id": "01" + "Z" * 24})
-        token = ".".join([header, base64.urlsafe_b64encode(json.dumps(changed).encode()).rstrip(b"=").decode(), signature])
+        token = ".".join(
+            [header, base64.urlsafe_b64encode(json.dumps(changed).encode()).rstrip(b"=").decode(), signature]
+        )
     elif forgery == "alg_none":
         token = jwt.encode(claims, key=None, algorithm="none")
     elif forgery == "other_key":
         from cryptography.hazmat.primitives.asymmetric import rsa
 
-        token = jwt.encode(claims, rsa.generate_private_key(public_exponent=65537, key_size=2048), algorithm="RS256", headers={"kid": "dummy"})
+        token = jwt.encode(
+            claims,
+            rsa.generate_private_key(public_exponent=65537, key_size=2048),
+            algorithm="RS256",
+            headers={"kid": "dummy"},
+        )
     else:
         key = jwt.PyJWK(_moto_signing_key())
         if forgery == "expired":
@@ -164,7 +171,9 @@ def test_role_escalation_is_refused(product, tenant_a):
     version = staff.call("GET", f"/v1/users/{staff_id}").headers["ETag"]
     # When the staff member tries to make themselves owner, or to invite an admin
     self_promotion = staff.call("PATCH", f"/v1/users/{staff_id}", json={"role": "owner"}, headers={"If-Match": version})
-    invite = staff.call("POST", "/v1/users", json={"email": f"x-{ULID()}@e2e.example".lower(), "name": "x", "role": "admin"})
+    invite = staff.call(
+        "POST", "/v1/users", json={"email": f"x-{ULID()}@e2e.example".lower(), "name": "x", "role": "admin"}
+    )
     key = staff.call("POST", "/v1/api-keys", json={"name": "mine", "scopes": ["accounts:write"]})
     # Then each is forbidden and the role is unchanged
     assert self_promotion.status_code == 403

@@ -51,12 +51,8 @@ def owner(tenant_id: str | None = None) -> TenantContext:
     return TenantContext(tenant_id or str(ULID()), str(ULID()), PrincipalKind.USER, role=Role.OWNER)
 
 
-def new_key(
-    repository: InMemoryApiKeys, ctx: TenantContext, scopes=("accounts:read",)
-) -> api_keys.CreatedApiKey:
-    return api_keys.create_api_key(
-        ctx, repository, api_keys.ApiKeyInput(name="Xero sync", scopes=list(scopes))
-    )
+def new_key(repository: InMemoryApiKeys, ctx: TenantContext, scopes=("accounts:read",)) -> api_keys.CreatedApiKey:
+    return api_keys.create_api_key(ctx, repository, api_keys.ApiKeyInput(name="Xero sync", scopes=list(scopes)))
 
 
 # ---- format and hash --------------------------------------------------------------------------------
@@ -226,16 +222,16 @@ def test_a_key_presented_under_another_tenant_is_refused():
     repository = InMemoryApiKeys()
     tenant_a, tenant_b = owner(), owner()
     created = new_key(repository, tenant_a)
-    repository.records[(tenant_b.tenant_id, created.id)] = dict(
-        repository.records[(tenant_a.tenant_id, created.id)]
-    )
+    repository.records[(tenant_b.tenant_id, created.id)] = dict(repository.records[(tenant_a.tenant_id, created.id)])
     swapped = created.secret.replace(tenant_a.tenant_id, tenant_b.tenant_id)
     # When the key is presented with B's tenant id, Then the hash (bound to the whole key) does not match
     with pytest.raises(Unauthenticated):
         api_keys.authenticate_api_key(swapped, repository)
 
 
-@pytest.mark.parametrize("presented", ["sjk_nope", "", f"sjk_01JD0000000000000000000000_01JD0000000000000000000001_{'0' * 64}"])
+@pytest.mark.parametrize(
+    "presented", ["sjk_nope", "", f"sjk_01JD0000000000000000000000_01JD0000000000000000000001_{'0' * 64}"]
+)
 def test_malformed_or_unknown_keys_are_refused(presented):
     # Given a key that is malformed or names no stored key, Then it is refused
     with pytest.raises(Unauthenticated):

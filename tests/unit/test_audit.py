@@ -202,9 +202,7 @@ def test_records_of_other_item_kinds_are_skipped():
 def test_removal_keeps_the_old_image_only():
     # Given the TTL purge of a deleted account
     tenant_id, account_id = str(ULID()), str(ULID())
-    old = account_image(
-        tenant_id, account_id, version=3, deleted_at="2026-01-02T00:00:00.000Z", deleted_by="user:a"
-    )
+    old = account_image(tenant_id, account_id, version=3, deleted_at="2026-01-02T00:00:00.000Z", deleted_by="user:a")
     # When read
     parsed = entity_change(stream_record("REMOVE", old=old))
     # Then it is a change with no after image, which records nothing

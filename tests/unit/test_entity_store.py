@@ -187,9 +187,7 @@ def test_update_is_conditional_on_the_expected_version(store, clients, user_ctx)
 def test_stale_version_is_a_conflict_naming_the_current_version(store, clients, user_ctx):
     ctx = user_ctx(Role.OWNER)
     account_id = str(ULID())
-    clients.dynamodb(ctx.tenant_id).answers.append(
-        conditional_failure(stored_item(ctx.tenant_id, account_id, 5))
-    )
+    clients.dynamodb(ctx.tenant_id).answers.append(conditional_failure(stored_item(ctx.tenant_id, account_id, 5)))
     with pytest.raises(VersionConflict) as conflict:
         store.update(ctx, account_id, {"name": "x"}, expected_version=4)
     assert conflict.value.current_version == 5
@@ -200,9 +198,7 @@ def test_write_to_a_missing_or_deleted_item_is_not_found(store, clients, user_ct
     ctx = user_ctx(Role.OWNER)
     account_id = str(ULID())
     current = (
-        stored_item(ctx.tenant_id, account_id, 2, deleted_at={"S": "2026-01-02T00:00:00.000Z"})
-        if deleted
-        else None
+        stored_item(ctx.tenant_id, account_id, 2, deleted_at={"S": "2026-01-02T00:00:00.000Z"}) if deleted else None
     )
     clients.dynamodb(ctx.tenant_id).answers.append(conditional_failure(current))
     with pytest.raises(NotFound):
@@ -211,9 +207,7 @@ def test_write_to_a_missing_or_deleted_item_is_not_found(store, clients, user_ct
 
 def test_other_client_errors_propagate(store, clients, user_ctx):
     ctx = user_ctx(Role.OWNER)
-    error = ClientError(
-        {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow"}}, "UpdateItem"
-    )
+    error = ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow"}}, "UpdateItem")
     clients.dynamodb(ctx.tenant_id).answers.append(error)
     with pytest.raises(ClientError):
         store.update(ctx, str(ULID()), {"name": "x"}, expected_version=1)

@@ -59,9 +59,7 @@ class RecordingEventsClient:
     def put_events(self, Entries):  # noqa: N803 - boto3's parameter name
         self.requests.append(Entries)
         entries = (
-            [{"ErrorCode": "InternalFailure", "ErrorMessage": "try again"}]
-            if self._failed
-            else [{"EventId": "e1"}]
+            [{"ErrorCode": "InternalFailure", "ErrorMessage": "try again"}] if self._failed else [{"EventId": "e1"}]
         )
         return {"FailedEntryCount": self._failed, "Entries": entries}
 
@@ -124,9 +122,7 @@ def test_committed_event_schemas_match_the_models():
     # Given the event models and the files in schemas/events/
     committed = {path.name for path in EVENT_SCHEMAS_DIR.glob("*.schema.json")}
     # Then there is exactly one file per event, each identical to what the models generate
-    assert committed == {event_schema_path(name).name for name in EVENT_MODELS}, (
-        "run scripts/generate-schemas"
-    )
+    assert committed == {event_schema_path(name).name for name in EVENT_MODELS}, "run scripts/generate-schemas"
     for name in EVENT_MODELS:
         assert event_schema_path(name).read_text(encoding="utf-8") == event_schema_text(name), (
             f"{name} drifted from its model: run scripts/generate-schemas"

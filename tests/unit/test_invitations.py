@@ -217,14 +217,10 @@ def test_a_retry_before_the_email_went_out_resets_the_password_and_sends_it(invi
 def test_an_email_of_another_tenant_is_refused_without_mail(invitations):
     # Given a user of tenant A
     tenant_a, tenant_b = str(ULID()), str(ULID())
-    invitations.invite(
-        system_context(tenant_a, "x"), tenant(tenant_a), "a@example.com", "A", Role.OWNER, "en"
-    )
+    invitations.invite(system_context(tenant_a, "x"), tenant(tenant_a), "a@example.com", "A", Role.OWNER, "en")
     # When tenant B invites the same address
     with pytest.raises(EmailUnavailable) as refused:
-        invitations.invite(
-            system_context(tenant_b, "x"), tenant(tenant_b), "A@Example.com", "A", Role.STAFF, "en"
-        )
+        invitations.invite(system_context(tenant_b, "x"), tenant(tenant_b), "A@Example.com", "A", Role.STAFF, "en")
     # Then it gets the same answer as for one of its own users, and no mail goes out
     assert refused.value.detail == AlreadyInvited(None).detail  # type: ignore[arg-type]
     assert len(invitations.mailer.sent) == 1

@@ -93,9 +93,7 @@ def test_policy_decision_honours_wildcards_and_explicit_deny():
         == "Allow"
     )
     assert (
-        policy_decision(
-            allow("arn:aws:execute-api:ap-east-1:123456789012:local/v1/POST/*")["policyDocument"], arn
-        )
+        policy_decision(allow("arn:aws:execute-api:ap-east-1:123456789012:local/v1/POST/*")["policyDocument"], arn)
         == "None"
     )
     both = allow()["policyDocument"]
@@ -126,19 +124,11 @@ def test_missing_token_is_401_without_calling_the_authorizer():
 
 def test_unauthorized_exception_is_401_other_errors_500_deny_403():
     assert (
-        TokenAuthorizer(FakeAuthorizerFunction(Exception("Unauthorized")))
-        .authorize("t", "GET", "/v1/x")[1]
-        .status
+        TokenAuthorizer(FakeAuthorizerFunction(Exception("Unauthorized"))).authorize("t", "GET", "/v1/x")[1].status
         == 401
     )
-    assert (
-        TokenAuthorizer(FakeAuthorizerFunction(RuntimeError("bug"))).authorize("t", "GET", "/v1/x")[1].status
-        == 500
-    )
-    assert (
-        TokenAuthorizer(FakeAuthorizerFunction(allow(effect="Deny"))).authorize("t", "GET", "/v1/x")[1].status
-        == 403
-    )
+    assert TokenAuthorizer(FakeAuthorizerFunction(RuntimeError("bug"))).authorize("t", "GET", "/v1/x")[1].status == 500
+    assert TokenAuthorizer(FakeAuthorizerFunction(allow(effect="Deny"))).authorize("t", "GET", "/v1/x")[1].status == 403
 
 
 def test_allow_passes_context_and_principal_and_is_cached_per_token():

@@ -14,9 +14,7 @@ def invitation_mime() -> str:
     message["Date"] = "Mon, 02 Mar 2026 09:00:00 +0800"
     message.set_content("臨時密碼: Abc-123-xyz")
     message.add_alternative("<p>臨時密碼: <b>Abc-123-xyz</b></p>", subtype="html")
-    message.add_attachment(
-        b"%PDF-1.7 fake", maintype="application", subtype="pdf", filename="invoice-2026-0001.pdf"
-    )
+    message.add_attachment(b"%PDF-1.7 fake", maintype="application", subtype="pdf", filename="invoice-2026-0001.pdf")
     return message.as_string()
 
 

@@ -59,10 +59,7 @@ def test_first_failed_index_follows_batch_item_failures():
     records = [stream_record(str(number)) for number in (1, 2, 3)]
     assert first_failed_index(records, {"batchItemFailures": []}) is None
     assert first_failed_index(records, None) is None
-    assert (
-        first_failed_index(records, {"batchItemFailures": [{"itemIdentifier": "3"}, {"itemIdentifier": "2"}]})
-        == 1
-    )
+    assert first_failed_index(records, {"batchItemFailures": [{"itemIdentifier": "3"}, {"itemIdentifier": "2"}]}) == 1
     # An identifier that is not in the batch fails the whole batch, as Lambda does
     assert first_failed_index(records, {"batchItemFailures": [{"itemIdentifier": "nope"}]}) == 0
 

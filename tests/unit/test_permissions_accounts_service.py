@@ -44,9 +44,7 @@ class InMemoryAccounts:
         self.rows[(ctx.tenant_id, account_id)] = row
         return Account.model_validate(row)
 
-    def update(
-        self, ctx: TenantContext, account_id: str, changes: Mapping[str, Any], expected_version: int
-    ) -> Account:
+    def update(self, ctx: TenantContext, account_id: str, changes: Mapping[str, Any], expected_version: int) -> Account:
         self.calls += 1
         row = self._live(ctx, account_id)
         if row["version"] != expected_version:
@@ -67,9 +65,7 @@ class InMemoryAccounts:
         row.update(deleted=True, version=row["version"] + 1)
         return Account.model_validate(row)
 
-    def list(
-        self, ctx: TenantContext, limit: int, cursor: str | None, name_prefix: str | None
-    ) -> Page[Account]:
+    def list(self, ctx: TenantContext, limit: int, cursor: str | None, name_prefix: str | None) -> Page[Account]:
         self.calls += 1
         rows = [
             row
@@ -107,9 +103,7 @@ def tenant(tenant_id) -> str:
 
 
 def seeded(repository, tenant, user_ctx, name="Seed Co") -> Account:
-    return accounts.create_account(
-        user_ctx(Role.OWNER, tenant), _conforms(repository), AccountInput(name=name)
-    )
+    return accounts.create_account(user_ctx(Role.OWNER, tenant), _conforms(repository), AccountInput(name=name))
 
 
 # ---- permission checks per role -----------------------------------------------------------------------
@@ -178,9 +172,7 @@ def test_stale_version_is_a_conflict_with_the_current_version(repository, tenant
 
 def test_patch_changes_only_the_fields_sent(repository, tenant, user_ctx):
     ctx = user_ctx(Role.OWNER, tenant)
-    account = accounts.create_account(
-        ctx, repository, AccountInput(name="Keep", phone="+852 2111 2222", tags=["a"])
-    )
+    account = accounts.create_account(ctx, repository, AccountInput(name="Keep", phone="+852 2111 2222", tags=["a"]))
     updated = accounts.update_account(ctx, repository, account.id, AccountPatch(phone=None), 1)
     assert (updated.name, updated.phone, updated.tags) == ("Keep", None, ["a"])
 

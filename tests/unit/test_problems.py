@@ -60,9 +60,7 @@ def test_every_domain_error_class_has_a_status():
             yield sub
             yield from subclasses(sub)
 
-    unmapped = [
-        cls for cls in subclasses(DomainError) if not any(issubclass(cls, known) for known in STATUS_BY_ERROR)
-    ]
+    unmapped = [cls for cls in subclasses(DomainError) if not any(issubclass(cls, known) for known in STATUS_BY_ERROR)]
     assert unmapped == []
 
 
@@ -89,9 +87,7 @@ def test_empty_error_list_raises_nothing():
 
 
 def test_problem_keeps_non_ascii_text_readable():
-    response = problem(
-        422, "validation-failed", "Validation failed", "名稱太長", [FieldError("name", "太長")]
-    )
+    response = problem(422, "validation-failed", "Validation failed", "名稱太長", [FieldError("name", "太長")])
     assert "名稱太長" in response.body
     assert json.loads(response.body)["errors"][0]["message"] == "太長"
 

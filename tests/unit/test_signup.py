@@ -92,9 +92,7 @@ def test_sign_up_saves_the_tenant_before_starting_onboarding_named_after_it():
     # Given fakes for storage, workflow and limiter
     tenants, workflow = FakeTenants(), FakeWorkflow()
     # When a firm signs up
-    accepted = sign_up(
-        SignupRequest.model_validate(VALID), "203.0.113.9", tenants, CountingLimiter(5), workflow, 5
-    )
+    accepted = sign_up(SignupRequest.model_validate(VALID), "203.0.113.9", tenants, CountingLimiter(5), workflow, 5)
     # Then the tenant was saved, onboarding started for it, and the status URL points at it
     assert accepted.status is TenantStatus.PROVISIONING
     assert list(tenants.saved) == workflow.started == [accepted.tenant_id]

@@ -45,9 +45,7 @@ class FakeBaseSession:
 
 
 def clients_with(sts: FakeSts) -> TenantClients:
-    return TenantClients(
-        Settings(tenant_role_arn="arn:aws:iam::123456789012:role/tenant-data"), FakeBaseSession(sts)
-    )
+    return TenantClients(Settings(tenant_role_arn="arn:aws:iam::123456789012:role/tenant-data"), FakeBaseSession(sts))
 
 
 def access_key(client) -> str:

@@ -100,9 +100,7 @@ def test_a_valid_id_token_yields_subject_and_tenant(verifier, signing_key):
     [
         pytest.param({"exp": int(time.time()) - 120}, id="expired"),
         pytest.param({"aud": "another-client"}, id="wrong-audience"),
-        pytest.param(
-            {"iss": f"https://cognito-idp.{REGION}.amazonaws.com/{REGION}_OtherPool"}, id="wrong-issuer"
-        ),
+        pytest.param({"iss": f"https://cognito-idp.{REGION}.amazonaws.com/{REGION}_OtherPool"}, id="wrong-issuer"),
         pytest.param({"iss": "https://evil.example.com/" + POOL_ID}, id="foreign-issuer"),
         pytest.param({"token_use": "access"}, id="access-token"),
         pytest.param({"custom:tenant_id": None}, id="no-tenant"),
@@ -163,9 +161,7 @@ def test_hs256_signed_with_the_public_key_is_refused(verifier, signing_key, keys
     public_pem = signing_key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    header = base64.urlsafe_b64encode(json.dumps({"alg": "HS256", "kid": KID, "typ": "JWT"}).encode()).rstrip(
-        b"="
-    )
+    header = base64.urlsafe_b64encode(json.dumps({"alg": "HS256", "kid": KID, "typ": "JWT"}).encode()).rstrip(b"=")
     body = base64.urlsafe_b64encode(json.dumps(claims()).encode()).rstrip(b"=")
     mac = hmac.new(public_pem, header + b"." + body, hashlib.sha256).digest()
     token = (header + b"." + body + b"." + base64.urlsafe_b64encode(mac).rstrip(b"=")).decode()
@@ -184,9 +180,7 @@ def test_garbage_is_refused(verifier, garbage):
 
 def test_a_rotated_pool_key_is_accepted_by_kid(signing_key, other_key):
     # Given a JWKS holding the old and the new key (Cognito rotation)
-    verifier = IdTokenVerifier(
-        StaticJwks((KID, signing_key), ("new", other_key)), issuer=ISSUER, audience=CLIENT_ID
-    )
+    verifier = IdTokenVerifier(StaticJwks((KID, signing_key), ("new", other_key)), issuer=ISSUER, audience=CLIENT_ID)
     # When a token signed by the new key is verified, Then it is accepted
     assert verifier.verify(sign(other_key, claims(), kid="new")).subject
 

@@ -57,7 +57,12 @@ def create_account(
     return _account_response(accounts.Account.model_validate(created), status=201)
 
 
-@router.get("", summary="List accounts, newest first, or search by name prefix", tags=["accounts"], responses=responses(200, "A page of accounts"))
+@router.get(
+    "",
+    summary="List accounts, newest first, or search by name prefix",
+    tags=["accounts"],
+    responses=responses(200, "A page of accounts"),
+)
 def list_accounts(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
@@ -72,14 +77,26 @@ def get_account(account_id: AccountId) -> Response[accounts.Account]:
     return _account_response(accounts.get_account(tenant_context(router), dependencies().accounts, account_id))
 
 
-@router.patch("/<account_id>", summary="Change an account (If-Match required)", tags=["accounts"], responses=responses(200, "The changed account"))
-def update_account(account_id: AccountId, patch: accounts.AccountPatch, if_match: IfMatch = None) -> Response[accounts.Account]:
+@router.patch(
+    "/<account_id>",
+    summary="Change an account (If-Match required)",
+    tags=["accounts"],
+    responses=responses(200, "The changed account"),
+)
+def update_account(
+    account_id: AccountId, patch: accounts.AccountPatch, if_match: IfMatch = None
+) -> Response[accounts.Account]:
     ctx = tenant_context(router)
     updated = accounts.update_account(ctx, dependencies().accounts, account_id, patch, expected_version(if_match))
     return _account_response(updated)
 
 
-@router.delete("/<account_id>", summary="Delete an account (If-Match required)", tags=["accounts"], responses=responses(204, "Deleted"))
+@router.delete(
+    "/<account_id>",
+    summary="Delete an account (If-Match required)",
+    tags=["accounts"],
+    responses=responses(204, "Deleted"),
+)
 def delete_account(account_id: AccountId, if_match: IfMatch = None) -> Response[None]:
     accounts.delete_account(tenant_context(router), dependencies().accounts, account_id, expected_version(if_match))
     return Response(status_code=204)

@@ -49,9 +49,7 @@ def create_api_key(
             issued.append(api_keys.create_api_key(ctx, deps.api_keys, key))
             return issued[0].model_dump(mode="json", exclude={"secret"})
 
-        stored = deps.idempotency.run(
-            ctx, "api-keys.create", idempotency_key, key.model_dump(mode="json"), create
-        )
+        stored = deps.idempotency.run(ctx, "api-keys.create", idempotency_key, key.model_dump(mode="json"), create)
         if not issued:
             raise Conflict(
                 f"This Idempotency-Key already created API key {stored['id']}; "

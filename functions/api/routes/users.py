@@ -54,17 +54,13 @@ def invite_user(
         return users.invite_user(ctx, deps.invitations, tenant, invite).model_dump(mode="json")
 
     if idempotency_key:
-        created = deps.idempotency.run(
-            ctx, "users.invite", idempotency_key, invite.model_dump(mode="json"), create
-        )
+        created = deps.idempotency.run(ctx, "users.invite", idempotency_key, invite.model_dump(mode="json"), create)
     else:
         created = create()
     return _user_response(users.User.model_validate(created), status=201)
 
 
-@router.get(
-    "", summary="List users, newest first", tags=["users"], responses=responses(200, "A page of users")
-)
+@router.get("", summary="List users, newest first", tags=["users"], responses=responses(200, "A page of users"))
 def list_users(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
@@ -87,7 +83,5 @@ def get_user(user_id: UserId) -> Response[users.User]:
 def update_user(user_id: UserId, patch: users.UserPatch, if_match: IfMatch = None) -> Response[users.User]:
     ctx = tenant_context(router)
     deps = dependencies()
-    updated = users.update_user(
-        ctx, deps.users, deps.user_directory, user_id, patch, expected_version(if_match)
-    )
+    updated = users.update_user(ctx, deps.users, deps.user_directory, user_id, patch, expected_version(if_match))
     return _user_response(updated)

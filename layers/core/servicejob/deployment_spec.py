@@ -49,9 +49,7 @@ class StateMachineSpec:
 STATE_MACHINES: dict[str, StateMachineSpec] = {
     spec.name: spec
     for spec in (
-        StateMachineSpec(
-            "TenantOnboarding", "tenant_onboarding.asl.json", {"WorkflowsFunctionArn": "workflows"}
-        ),
+        StateMachineSpec("TenantOnboarding", "tenant_onboarding.asl.json", {"WorkflowsFunctionArn": "workflows"}),
     )
 }
 

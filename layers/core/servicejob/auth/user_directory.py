@@ -99,9 +99,7 @@ class CognitoUserDirectory:
                 return None
             raise
         attributes = _attributes(response["UserAttributes"])
-        return DirectoryUser(
-            attributes["sub"], attributes.get(TENANT_ATTRIBUTE, ""), response.get("Enabled", True)
-        )
+        return DirectoryUser(attributes["sub"], attributes.get(TENANT_ATTRIBUTE, ""), response.get("Enabled", True))
 
     def reset_temporary_password(self, email: str, temporary_password: str) -> None:
         self._cognito.admin_set_user_password(

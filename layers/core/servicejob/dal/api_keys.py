@@ -74,8 +74,6 @@ class DynamoApiKeyRepository:
             )
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                logger.warning(
-                    "could not record API key use", extra={"api_key_id": key_id, "error": str(error)}
-                )
+                logger.warning("could not record API key use", extra={"api_key_id": key_id, "error": str(error)})
         except BotoCoreError as error:
             logger.warning("could not record API key use", extra={"api_key_id": key_id, "error": str(error)})

@@ -51,9 +51,7 @@ class DynamoAuditRepository:
             "TableName": self._table,
             "KeyConditionExpression": "#pk = :pk",
             "ExpressionAttributeNames": {"#pk": table_spec.PK},
-            "ExpressionAttributeValues": {
-                ":pk": {"S": keys.audit_pk(ctx.tenant_id, audited.type, entity_id)}
-            },
+            "ExpressionAttributeValues": {":pk": {"S": keys.audit_pk(ctx.tenant_id, audited.type, entity_id)}},
             "ScanIndexForward": False,
             "Limit": limit,
         }

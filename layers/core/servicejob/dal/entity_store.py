@@ -25,6 +25,9 @@ from servicejob.tenancy.context import TenantContext
 
 I = TypeVar("I", bound=EntityItem)  # noqa: E741 - conventional type-variable name
 
+# Writes apply only to an existing, not deleted item still at the version the client read.
+_CURRENT_VERSION_OF_A_LIVE_ITEM = "attribute_exists(PK) AND attribute_not_exists(#deleted_at) AND #version = :expected"
+
 # Soft-deleted records stay readable to the audit trail for this long, then DynamoDB's TTL removes them.
 DELETED_RETENTION = timedelta(days=30)
 
@@ -54,9 +57,7 @@ class EntityStore(Generic[I]):
 
     # ---- reads -------------------------------------------------------------------------------
     def get(self, ctx: TenantContext, entity_id: str) -> I:
-        response = self._client(ctx).get_item(
-            TableName=self._table, Key=self._key(ctx, entity_id), ConsistentRead=True
-        )
+        response = self._client(ctx).get_item(TableName=self._table, Key=self._key(ctx, entity_id), ConsistentRead=True)
         item = response.get("Item")
         if not item or "deleted_at" in item:
             raise NotFound(f"No {self._kind.name} with id {entity_id}.")
@@ -169,7 +170,7 @@ class EntityStore(Generic[I]):
                 TableName=self._table,
                 Key=self._key(ctx, entity_id),
                 UpdateExpression=expression,
-                ConditionExpression="attribute_exists(PK) AND attribute_not_exists(#deleted_at) AND #version = :expected",
+                ConditionExpression=_CURRENT_VERSION_OF_A_LIVE_ITEM,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
                 ReturnValues="ALL_NEW",

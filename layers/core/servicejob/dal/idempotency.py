@@ -24,13 +24,6 @@ from servicejob.dal.tenant_access import TenantClients
 from servicejob.errors import Conflict, FieldError, ValidationFailed
 from servicejob.tenancy.context import TenantContext
 
-_CONFIG = IdempotencyConfig(
-    event_key_jmespath="key",
-    payload_validation_jmespath="body",
-    raise_on_no_idempotency_key=True,
-    expires_after_seconds=24 * 3600,
-)
-
 
 class IdempotentCommands:
     def __init__(self, clients: TenantClients, table_name: str):
@@ -38,6 +31,16 @@ class IdempotentCommands:
         self._table = table_name
         self._stores: dict[str, tuple[object, DynamoDBPersistenceLayer]] = {}
         self._lock = threading.Lock()
+        self._config = IdempotencyConfig(
+            event_key_jmespath="key",
+            payload_validation_jmespath="body",
+            raise_on_no_idempotency_key=True,
+            expires_after_seconds=24 * 3600,
+        )
+
+    def register_lambda_context(self, context: Any) -> None:
+        """An in-progress record then expires with the invocation, so a crashed request can be retried."""
+        self._config.register_lambda_context(context)
 
     def run(
         self,
@@ -55,7 +58,7 @@ class IdempotentCommands:
         wrapped = idempotent_function(
             data_keyword_argument="request",
             persistence_store=self._store(ctx.tenant_id),
-            config=_CONFIG,
+            config=self._config,
             key_prefix=operation,
         )(execute)
         try:

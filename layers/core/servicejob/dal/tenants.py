@@ -57,9 +57,7 @@ class DynamoTenantRepository:
             raise NotFound(f"No tenant with id {tenant_id}.")
         return _to_tenant(TenantItem.from_raw_data(response["Item"]))
 
-    def set_status(
-        self, tenant_id: str, status: TenantStatus, actor: str, reason: str | None = None
-    ) -> Tenant:
+    def set_status(self, tenant_id: str, status: TenantStatus, actor: str, reason: str | None = None) -> Tenant:
         names = {
             "#status": "status",
             "#version": "version",
@@ -73,9 +71,7 @@ class DynamoTenantRepository:
             ":now": {"S": now_iso()},
             ":actor": {"S": actor},
         }
-        expression = (
-            "SET #status = :status, #version = #version + :one, #updated_at = :now, #updated_by = :actor"
-        )
+        expression = "SET #status = :status, #version = #version + :one, #updated_at = :now, #updated_by = :actor"
         if reason:
             names["#reason"] = "failure_reason"
             values[":reason"] = {"S": reason[:200]}

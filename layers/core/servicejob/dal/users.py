@@ -39,9 +39,7 @@ class DynamoUserRepository:
     def add(self, ctx: TenantContext, user_id: str, fields: Mapping[str, Any]) -> User:
         return _to_user(self._store.create(ctx, user_id, fields))
 
-    def update(
-        self, ctx: TenantContext, user_id: str, changes: Mapping[str, Any], expected_version: int
-    ) -> User:
+    def update(self, ctx: TenantContext, user_id: str, changes: Mapping[str, Any], expected_version: int) -> User:
         return _to_user(self._store.update(ctx, user_id, changes, expected_version))
 
     def list(self, ctx: TenantContext, limit: int, cursor: str | None) -> Page[User]:

@@ -11,7 +11,9 @@ from servicejob.dal.pagination import Page
 from servicejob.tenancy.context import TenantContext
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=r"^[0-9+()\-.\s/x]+$")]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=r"^[0-9+()\-.\s/x]+$")
+]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300, pattern=r"^https?://\S+$")]
@@ -63,7 +65,9 @@ class Account(AccountInput):
 class AccountRepository(Protocol):
     def get(self, ctx: TenantContext, account_id: str) -> Account: ...
     def add(self, ctx: TenantContext, account_id: str, fields: Mapping[str, Any]) -> Account: ...
-    def update(self, ctx: TenantContext, account_id: str, changes: Mapping[str, Any], expected_version: int) -> Account: ...
+    def update(
+        self, ctx: TenantContext, account_id: str, changes: Mapping[str, Any], expected_version: int
+    ) -> Account: ...
     def delete(self, ctx: TenantContext, account_id: str, expected_version: int) -> Account: ...
     def list(self, ctx: TenantContext, limit: int, cursor: str | None, name_prefix: str | None) -> Page[Account]: ...
 

@@ -50,9 +50,7 @@ class ApiKey(BaseModel):
 
 
 class CreatedApiKey(ApiKey):
-    secret: str = Field(
-        description="The key to send as `Authorization: Bearer <secret>`; shown only this once"
-    )
+    secret: str = Field(description="The key to send as `Authorization: Bearer <secret>`; shown only this once")
 
 
 class ApiKeyCredential(BaseModel):
@@ -82,9 +80,7 @@ def check_grantable_scopes(ctx: TenantContext, scopes: list[Permission]) -> None
         if scope not in API_KEY_SCOPES:
             not_for_keys.add(field, f"{scope} cannot be granted to an API key.", "scope_not_grantable")
         elif not ctx.can(scope):
-            beyond_creator.append(
-                FieldError(field, f"You do not hold {scope} yourself.", "scope_above_creator")
-            )
+            beyond_creator.append(FieldError(field, f"You do not hold {scope} yourself.", "scope_above_creator"))
     not_for_keys.raise_if_any("Some scopes cannot be granted to API keys.")
     if beyond_creator:
         raise Forbidden("A key cannot carry permissions its creator does not have.", beyond_creator)
@@ -101,9 +97,7 @@ def create_api_key(ctx: TenantContext, repository: ApiKeyRepository, data: ApiKe
     return CreatedApiKey(**stored.model_dump(), secret=issued.plaintext)
 
 
-def list_api_keys(
-    ctx: TenantContext, repository: ApiKeyRepository, limit: int, cursor: str | None
-) -> Page[ApiKey]:
+def list_api_keys(ctx: TenantContext, repository: ApiKeyRepository, limit: int, cursor: str | None) -> Page[ApiKey]:
     ctx.require(Permission.API_KEYS_MANAGE)
     return repository.list(ctx, limit, cursor)
 

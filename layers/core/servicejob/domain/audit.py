@@ -160,6 +160,4 @@ def parse_entity_reference(entity: str) -> tuple[AuditedType, str]:
 
 
 def _invalid_entity(message: str) -> ValidationFailed:
-    return ValidationFailed(
-        "The entity to show the audit trail of is not valid.", [FieldError("entity", message)]
-    )
+    return ValidationFailed("The entity to show the audit trail of is not valid.", [FieldError("entity", message)])

@@ -99,9 +99,7 @@ class TenantRepository(Protocol):
         ...
 
     def get(self, tenant_id: str) -> Tenant: ...
-    def set_status(
-        self, tenant_id: str, status: TenantStatus, actor: str, reason: str | None = None
-    ) -> Tenant:
+    def set_status(self, tenant_id: str, status: TenantStatus, actor: str, reason: str | None = None) -> Tenant:
         """Moves a provisioning tenant to `status`; repeating the same move is harmless."""
         ...
 

@@ -38,9 +38,7 @@ class UserInvite(BaseModel):
     email: EmailStr = Field(max_length=254)
     name: PersonName
     role: Role
-    locale: Locale | None = Field(
-        default=None, description="Language of the invitation; the tenant's by default"
-    )
+    locale: Locale | None = Field(default=None, description="Language of the invitation; the tenant's by default")
 
     @field_validator("email")
     @classmethod
@@ -88,9 +86,7 @@ class UserRepository(Protocol):
     def get(self, ctx: TenantContext, user_id: str) -> User: ...
     def find(self, ctx: TenantContext, user_id: str) -> User | None: ...
     def add(self, ctx: TenantContext, user_id: str, fields: Mapping[str, Any]) -> User: ...
-    def update(
-        self, ctx: TenantContext, user_id: str, changes: Mapping[str, Any], expected_version: int
-    ) -> User: ...
+    def update(self, ctx: TenantContext, user_id: str, changes: Mapping[str, Any], expected_version: int) -> User: ...
     def list(self, ctx: TenantContext, limit: int, cursor: str | None) -> Page[User]: ...
     def invitation_sent(self, ctx: TenantContext, user_id: str) -> bool: ...
     def mark_invitation_sent(self, ctx: TenantContext, user_id: str) -> None: ...
@@ -120,9 +116,7 @@ class Invitations:
     sign_in_url: str
     validity_days: int
 
-    def invite(
-        self, ctx: TenantContext, tenant: Tenant, email: str, name: str, role: Role, locale: str
-    ) -> User:
+    def invite(self, ctx: TenantContext, tenant: Tenant, email: str, name: str, role: Role, locale: str) -> User:
         """Creates the Cognito user with a fresh temporary password and e-mails it; safe to retry.
 
         The password lives only in this call: Cognito gets it, the e-mail carries it, nothing returns it.

@@ -32,9 +32,7 @@ class DomainEvent(BaseModel):
     actor: str = Field(description="Who made the change: user:{id}, apikey:{id} or system:{name}")
     occurred_at: str = Field(description="When the change was written (UTC ISO 8601)")
     correlation_id: str | None = Field(description="The correlation id of the request that made the change")
-    data: Any = Field(
-        description="The entity after the change, as the API returns it (when deleted: its last state)"
-    )
+    data: Any = Field(description="The entity after the change, as the API returns it (when deleted: its last state)")
     changes: dict[str, FieldChange] = Field(description="Business fields that changed, with before and after")
 
 

@@ -29,6 +29,5 @@ class EventPublisher:
         if response.get("FailedEntryCount", 0):
             entry = response["Entries"][0]
             raise EventNotAccepted(
-                f"{event.type} {event.event_id} was not accepted: "
-                f"{entry.get('ErrorCode')} {entry.get('ErrorMessage')}"
+                f"{event.type} {event.event_id} was not accepted: {entry.get('ErrorCode')} {entry.get('ErrorMessage')}"
             )

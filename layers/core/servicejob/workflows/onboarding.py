@@ -24,9 +24,7 @@ class StepFunctionsOnboarding:
             "signup": signup.model_dump(mode="json"),
         }
         try:
-            self._sfn.start_execution(
-                stateMachineArn=self._arn, name=tenant_id, input=json.dumps(execution_input)
-            )
+            self._sfn.start_execution(stateMachineArn=self._arn, name=tenant_id, input=json.dumps(execution_input))
         except ClientError as error:
             if error.response["Error"]["Code"] != "ExecutionAlreadyExists":
                 raise
