@@ -1,0 +1,121 @@
+"""Debian's Chromium and the console as a person uses it: sign-in, the forced new password, the language.
+
+Shared by the browser suite and the console benchmark (tests/bench/console_figures.py). Elements are found
+by role and accessible name as /tmp/prompts/console-contract.md lists them (English); `ConsoleText`
+translates those names through the console's own catalogs for the Chinese UIs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, Playwright, expect
+
+from tests.running_product import REPO_ROOT, RunningProduct
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Playwright adds --headless itself (Chromium's new headless mode); the rest works as root and keeps
+# Chromium from reaching out to the network on its own.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CATALOG_DIR = REPO_ROOT / "console" / "src" / "i18n"
+LANGUAGE_NAMES = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    if not CHROMIUM.is_file():
+        raise AssertionError("Debian's Chromium is missing: apt-get install -y chromium (scripts/test does)")
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Signs in with a password that needs no change and waits for the accounts list."""
+    page.goto("/signin")
+    page.get_by_role("textbox", name="E-mail").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Accounts")).to_be_visible()
+
+
+def sign_in_first_time(
+    page: Page,
+    email: str,
+    temporary_password: str,
+    new_password: str,
+    on_new_password: Callable[[], object] = lambda: None,
+) -> None:
+    """Signs in with the invitation's temporary password and sets a new one (Cognito's NEW_PASSWORD_REQUIRED)."""
+    page.goto("/signin")
+    page.get_by_role("textbox", name="E-mail").fill(email)
+    page.get_by_label("Password", exact=True).fill(temporary_password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Set a new password")).to_be_visible()
+    on_new_password()
+    page.get_by_label("New password", exact=True).fill(new_password)
+    page.get_by_label("Confirm new password", exact=True).fill(new_password)
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_role("heading", level=1, name="Accounts")).to_be_visible()
+
+
+def id_token(product: RunningProduct, email: str, password: str) -> str:
+    """The same user's ID token, as another tab or another device of theirs would hold it."""
+    answer = product.cognito().initiate_auth(
+        ClientId=product.config["user_pool_client_id"],
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": password},
+    )
+    return answer["AuthenticationResult"]["IdToken"]
+
+
+class ConsoleText:
+    """The console's product strings in one language, looked up by their English text."""
+
+    def __init__(self, language: str):
+        self.language = language
+        english = _flatten(json.loads(_catalog_path("en").read_text()))
+        translated = _flatten(json.loads(_catalog_path(language).read_text()))
+        self._by_english: dict[str, set[str]] = {}
+        for key, text in english.items():
+            if key in translated:
+                self._by_english.setdefault(text, set()).add(translated[key])
+
+    def __call__(self, english: str) -> str:
+        if self.language == "en":
+            return english
+        found = self._by_english.get(english)
+        assert found, f"no {self.language} text for {english!r} in {CATALOG_DIR}"
+        assert len(found) == 1, f"{english!r} has several {self.language} texts: {sorted(found)}"
+        return next(iter(found))
+
+    def pattern(self, english_with_placeholders: str) -> re.Pattern[str]:
+        """A translated message with i18next `{{placeholders}}`, as a pattern matching any values."""
+        template = self(english_with_placeholders)
+        parts = re.split(r"\{\{[^}]+\}\}", template)
+        return re.compile(".+".join(re.escape(part) for part in parts))
+
+
+def _catalog_path(language: str) -> Path:
+    candidates = [CATALOG_DIR / f"{language}.json", CATALOG_DIR / language / "translation.json"]
+    found = next((path for path in candidates if path.is_file()), None)
+    assert found, f"the console has no {language} catalog at {' or '.join(map(str, candidates))}"
+    return found
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        elif isinstance(value, str):
+            flat[f"{prefix}{key}"] = value
+    return flat
