@@ -326,3 +326,24 @@ def test_reading_the_trail_needs_audit_read(api, pipeline):
     status, _, body = api.call("GET", "/v1/audit", query={"entity": f"accounts/{ULID()}"}, role="staff")
     # Then it is forbidden
     assert status == 403, body
+
+
+def test_api_key_create_and_revoke_are_audited_without_the_secret(api, pipeline):
+    # Given an API key created and then revoked through the API
+    stream, bus = pipeline
+    status, _, key = api.call("POST", "/v1/api-keys", {"name": "ERP", "scopes": ["accounts:read"]})
+    assert status == 201, key
+    status, _, _ = api.call("DELETE", f"/v1/api-keys/{key['id']}")
+    assert status == 204
+    # When the events function processes the table stream
+    assert run_events_function(stream.new_records()) == {"batchItemFailures": []}
+    # Then the key's trail shows who created and who revoked it
+    status, _, body = api.call("GET", "/v1/audit", query={"entity": f"api-keys/{key['id']}"})
+    assert status == 200, body
+    assert [entry["action"] for entry in body["items"]] == ["updated", "created"]
+    assert set(body["items"][0]["changes"]) == {"revoked_at"}
+    assert body["items"][1]["changes"]["scopes"] == {"before": None, "after": ["accounts:read"]}
+    # And neither the secret nor its hash reaches the trail or the bus
+    published = json.dumps(bus.receive(2), ensure_ascii=False)
+    assert key["secret"] not in json.dumps(body) and key["secret"] not in published
+    assert "secret_hash" not in json.dumps(body) and "secret_hash" not in published

@@ -16,6 +16,8 @@ from ulid import ULID
 from servicejob.auth.permissions import Permission
 from servicejob.dal.pagination import Page
 from servicejob.domain.accounts import Account
+from servicejob.domain.api_keys import ApiKey
+from servicejob.domain.users import User
 from servicejob.errors import FieldError, ValidationFailed
 from servicejob.tenancy.context import TenantContext
 
@@ -31,7 +33,12 @@ class AuditedType:
 # One line per audited entity type; everything else on the stream (idempotency records, counters,
 # audit entries themselves, rate limits) is ignored.
 AUDITED_TYPES: dict[str, AuditedType] = {
-    audited.type: audited for audited in (AuditedType("account", "accounts", "account", Account),)
+    audited.type: audited
+    for audited in (
+        AuditedType("account", "accounts", "account", Account),
+        AuditedType("user", "users", "user", User),
+        AuditedType("apikey", "api-keys", "api_key", ApiKey),
+    )
 }
 AUDITED_RESOURCES: dict[str, AuditedType] = {audited.resource: audited for audited in AUDITED_TYPES.values()}
 
