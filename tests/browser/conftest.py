@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,68 +17,22 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, WebError, sync_playwright
 
-from tests.browser.console_session import launch_chromium
-from tests.running_product import ARTIFACTS_DIR, REPO_ROOT, RunningProduct
+from tests.browser.console_session import build_console, launch_chromium, npm
+from tests.running_product import ARTIFACTS_DIR, RunningProduct
 
-CONSOLE_DIR = REPO_ROOT / "console"
 BROWSER_SUITE_DIR = Path(__file__).resolve().parent
 AXE_SCRIPT = BROWSER_SUITE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS_DIR = ARTIFACTS_DIR / "browser"
-# What the console's build reads; a change to any of them makes console/dist stale.
-_CONSOLE_SOURCES = (
-    "src",
-    "public",
-    "index.html",
-    "package.json",
-    "package-lock.json",
-    "vite.config.ts",
-    "tsconfig.json",
-)
 # Chromium logs every 4xx response as a console error; those are answers the console shows (a conflict,
 # a validation problem), not faults. 5xx responses and everything else the page logs as an error count.
 _HANDLED_RESPONSE_LOG = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d")
 
 
-def _run(command: list[str], cwd: Path, what: str) -> None:
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)  # noqa: S603 - fixed commands
-    if result.returncode != 0:
-        pytest.fail(f"{what} failed ({' '.join(command)} in {cwd}):\n{(result.stdout + result.stderr)[-4000:]}")
-
-
-def _console_is_stale() -> bool:
-    built = CONSOLE_DIR / "dist" / "index.html"
-    if not built.is_file():
-        return True
-    built_at = built.stat().st_mtime
-    for name in _CONSOLE_SOURCES:
-        source = CONSOLE_DIR / name
-        files = source.rglob("*") if source.is_dir() else [source]
-        if any(path.is_file() and path.stat().st_mtime > built_at for path in files):
-            return True
-    return False
-
-
-def build_console() -> Path:
-    """console/dist, built first when missing or stale (npm ci when node_modules is missing)."""
-    if not (CONSOLE_DIR / "package.json").is_file():
-        pytest.fail("console/package.json is missing: the browser suite needs the web console (console/)")
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.fail("npm is missing: install Debian's nodejs and npm (scripts/test does) to build the console")
-    if not (CONSOLE_DIR / "node_modules").is_dir():
-        _run([npm, "ci", "--no-audit", "--no-fund"], CONSOLE_DIR, "installing the console's packages")
-    if _console_is_stale():
-        _run([npm, "run", "build"], CONSOLE_DIR, "building the console")
-    return CONSOLE_DIR / "dist"
-
-
-def axe_script() -> str:
+@pytest.fixture(scope="session")
+def axe_source() -> str:
     """axe-core's browser bundle, installed from this folder's lock file when missing."""
     if not AXE_SCRIPT.is_file():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("npm is missing: install Debian's nodejs and npm to install axe-core for the suite")
-        _run([npm, "ci", "--no-audit", "--no-fund"], BROWSER_SUITE_DIR, "installing axe-core")
+        npm(BROWSER_SUITE_DIR, "ci", "--no-audit", "--no-fund")
     return AXE_SCRIPT.read_text()
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,7 +30,18 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-CATALOG_DIR = REPO_ROOT / "console" / "src" / "i18n"
+CONSOLE_DIR = REPO_ROOT / "console"
+CATALOG_DIR = CONSOLE_DIR / "src" / "i18n"
+# What the console's build reads; a change to any of them makes console/dist stale.
+_CONSOLE_SOURCES = (
+    "src",
+    "public",
+    "index.html",
+    "package.json",
+    "package-lock.json",
+    "vite.config.ts",
+    "tsconfig.json",
+)
 LANGUAGE_NAMES = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
 
 
@@ -36,6 +49,41 @@ def launch_chromium(playwright: Playwright) -> Browser:
     if not CHROMIUM.is_file():
         raise AssertionError("Debian's Chromium is missing: apt-get install -y chromium (scripts/test does)")
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def npm(directory: Path, *arguments: str) -> None:
+    """Runs npm in `directory`; a failure shows npm's output."""
+    executable = shutil.which("npm")
+    if executable is None:
+        raise AssertionError("npm is missing: install Debian's nodejs and npm (scripts/test does)")
+    result = subprocess.run([executable, *arguments], cwd=directory, capture_output=True, text=True)  # noqa: S603
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr)[-4000:]
+        raise AssertionError(f"npm {' '.join(arguments)} failed in {directory}:\n{output}")
+
+
+def _console_is_stale() -> bool:
+    built = CONSOLE_DIR / "dist" / "index.html"
+    if not built.is_file():
+        return True
+    built_at = built.stat().st_mtime
+    for name in _CONSOLE_SOURCES:
+        source = CONSOLE_DIR / name
+        files = source.rglob("*") if source.is_dir() else [source]
+        if any(path.is_file() and path.stat().st_mtime > built_at for path in files):
+            return True
+    return False
+
+
+def build_console() -> Path:
+    """console/dist, built first when missing or stale (npm ci first when node_modules is missing)."""
+    if not (CONSOLE_DIR / "package.json").is_file():
+        raise AssertionError("console/package.json is missing: the browser suite needs the web console")
+    if not (CONSOLE_DIR / "node_modules").is_dir():
+        npm(CONSOLE_DIR, "ci", "--no-audit", "--no-fund")
+    if _console_is_stale():
+        npm(CONSOLE_DIR, "run", "build")
+    return CONSOLE_DIR / "dist"
 
 
 def sign_in(page: Page, email: str, password: str) -> None:
