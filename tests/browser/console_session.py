@@ -8,7 +8,6 @@ translates those names through the console's own catalogs for the Chinese UIs.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -132,6 +131,7 @@ class ConsoleText:
         self.language = language
         english = _flatten(json.loads(_catalog_path("en").read_text()))
         translated = _flatten(json.loads(_catalog_path(language).read_text()))
+        self._catalog = translated
         self._by_english: dict[str, set[str]] = {}
         for key, text in english.items():
             if key in translated:
@@ -142,14 +142,12 @@ class ConsoleText:
             return english
         found = self._by_english.get(english)
         assert found, f"no {self.language} text for {english!r} in {CATALOG_DIR}"
-        assert len(found) == 1, f"{english!r} has several {self.language} texts: {sorted(found)}"
+        assert len(found) == 1, f"{english!r} has several {self.language} texts {sorted(found)}: use at(key)"
         return next(iter(found))
 
-    def pattern(self, english_with_placeholders: str) -> re.Pattern[str]:
-        """A translated message with i18next `{{placeholders}}`, as a pattern matching any values."""
-        template = self(english_with_placeholders)
-        parts = re.split(r"\{\{[^}]+\}\}", template)
-        return re.compile(".+".join(re.escape(part) for part in parts))
+    def at(self, key: str) -> str:
+        """The text of a catalog key, for English words with several translations (a person's "Name")."""
+        return self._catalog[key]
 
 
 def _catalog_path(language: str) -> Path:
