@@ -12,7 +12,6 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from servicejob.config import get_settings
@@ -20,6 +19,7 @@ from servicejob.errors import DomainError, FieldError
 from servicejob.observability import logger
 
 from .problems import field_path, from_domain_error, problem
+from .request_context import correlation_id, correlation_id_of
 from .routes import accounts, api_keys, audit, me, tenants, users
 from .wiring import dependencies
 
@@ -49,9 +49,8 @@ def limit_body_size(app: APIGatewayRestResolver, next_middleware: NextMiddleware
 
 def echo_correlation_id(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
     response = next_middleware(app)
-    correlation_id = app.current_event.headers.get("x-correlation-id") or app.current_event.request_context.request_id
-    if correlation_id:
-        response.headers["X-Correlation-Id"] = correlation_id
+    if correlation_id(app):
+        response.headers["X-Correlation-Id"] = correlation_id(app)
     return response
 
 
@@ -128,7 +127,10 @@ def _json_bodies_only(event: dict) -> dict:
     }
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    request_correlation_id = correlation_id_of(event)
+    logger.set_correlation_id(request_correlation_id)
+    app.append_context(correlation_id=request_correlation_id)
     dependencies().idempotency.register_lambda_context(context)
     return app.resolve(_json_bodies_only(event), context)

@@ -4,16 +4,31 @@ The authorizer (functions/authorizer) verified the Cognito token or the API key 
 principal, role and scopes into requestContext.authorizer; headers, path and body are never read for them.
 """
 
+import re
+
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from servicejob.auth.permissions import Permission, Role
 from servicejob.errors import Unauthenticated
 from servicejob.tenancy.context import PrincipalKind, TenantContext
 
+# A client's X-Correlation-Id is kept when it is a plain token; anything else is replaced by the request id,
+# because it is stored on items and copied into logs, audit records and events.
+_CLIENT_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+def correlation_id_of(event: dict) -> str:
+    """The request's correlation id, from the raw proxy event (before the resolver parses it)."""
+    sent = next(
+        (value for name, value in (event.get("headers") or {}).items() if name.lower() == "x-correlation-id"), None
+    )
+    if sent and _CLIENT_CORRELATION_ID.fullmatch(sent):
+        return sent
+    return (event.get("requestContext") or {}).get("requestId") or ""
+
 
 def correlation_id(app: APIGatewayRestResolver) -> str:
-    event = app.current_event
-    return event.headers.get("x-correlation-id") or event.request_context.request_id or ""
+    return app.context.get("correlation_id", "")
 
 
 def tenant_context(app: APIGatewayRestResolver) -> TenantContext:
