@@ -1,0 +1,81 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { App as AntApp, ConfigProvider, Skeleton } from "antd";
+import enUS from "antd/locale/en_US";
+import zhCN from "antd/locale/zh_CN";
+import zhTW from "antd/locale/zh_TW";
+import { lazy, type ReactNode, Suspense } from "react";
+import { useTranslation } from "react-i18next";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import type { Locale } from "./api/client";
+import { ApiError } from "./api/problem";
+import { AuthProvider } from "./auth/AuthProvider";
+
+const ANTD_LOCALES = { en: enUS, "zh-Hant": zhTW, "zh-Hans": zhCN };
+
+// One chunk per screen: the sign-in page does not pay for the accounts pages and vice versa.
+const SignInPage = lazy(() => import("./pages/SignInPage"));
+const SignupPage = lazy(() => import("./pages/SignupPage"));
+const ForgotPasswordPage = lazy(() => import("./pages/ForgotPasswordPage"));
+const AppShell = lazy(() => import("./layout/AppShell"));
+const AccountsListPage = lazy(() => import("./pages/accounts/AccountsListPage"));
+const AccountDetailPage = lazy(() => import("./pages/accounts/AccountDetailPage"));
+const AccountFormPage = lazy(() => import("./pages/accounts/AccountFormPage"));
+const UsersPage = lazy(() => import("./pages/UsersPage"));
+const ApiKeysPage = lazy(() => import("./pages/ApiKeysPage"));
+const NotFoundPage = lazy(() => import("./pages/NotFoundPage"));
+
+export function newQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 15_000,
+        refetchOnWindowFocus: false,
+        // Retrying a refusal (4xx) cannot succeed; a network blip or 5xx may.
+        retry: (count, error) => count < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+      },
+    },
+  });
+}
+
+const queryClient = newQueryClient();
+
+function Page({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Skeleton active style={{ padding: 24 }} />}>{children}</Suspense>;
+}
+
+export function Providers({ children }: { children: ReactNode }) {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider locale={ANTD_LOCALES[i18n.language as Locale] ?? enUS} theme={{ token: { colorPrimary: "#1f5fa8" } }}>
+      <AntApp>
+        <QueryClientProvider client={queryClient}>
+          <AuthProvider>{children}</AuthProvider>
+        </QueryClientProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export default function App() {
+  return (
+    <Providers>
+      <BrowserRouter>
+        <Routes>
+          <Route path="/signin" element={<Page><SignInPage /></Page>} />
+          <Route path="/signup" element={<Page><SignupPage /></Page>} />
+          <Route path="/forgot-password" element={<Page><ForgotPasswordPage /></Page>} />
+          <Route element={<Page><AppShell /></Page>}>
+            <Route index element={<Navigate to="/accounts" replace />} />
+            <Route path="/accounts" element={<Page><AccountsListPage /></Page>} />
+            <Route path="/accounts/new" element={<Page><AccountFormPage /></Page>} />
+            <Route path="/accounts/:accountId" element={<Page><AccountDetailPage /></Page>} />
+            <Route path="/accounts/:accountId/edit" element={<Page><AccountFormPage /></Page>} />
+            <Route path="/users" element={<Page><UsersPage /></Page>} />
+            <Route path="/api-keys" element={<Page><ApiKeysPage /></Page>} />
+            <Route path="*" element={<Page><NotFoundPage /></Page>} />
+          </Route>
+        </Routes>
+      </BrowserRouter>
+    </Providers>
+  );
+}

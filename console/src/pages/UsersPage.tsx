@@ -1,0 +1,209 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { App, Button, Flex, Form, Input, Modal, Select, Table, Tag, Typography } from "antd";
+import { useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { newIdempotencyKey, type Role, type User, type UserInvite, type UserPatch } from "../api/client";
+import { problemMessage } from "../api/problemMessages";
+import { useApi, useMe } from "../auth/AuthProvider";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { useProblemForm } from "../forms/useProblemForm";
+import { LOCALES } from "../i18n";
+
+const ROLES: Role[] = ["owner", "admin", "partner", "manager", "finance", "sales", "staff"];
+const INVITE_FIELDS = ["name", "email", "role", "locale"].map((name) => [name]);
+const USERS_KEY = ["users", "list"];
+
+export default function UsersPage() {
+  const { t } = useTranslation();
+  const api = useApi();
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const { message } = App.useApp();
+  const [inviting, setInviting] = useState(false);
+  const [pendingUser, setPendingUser] = useState<string | null>(null);
+  const users = useQuery({ queryKey: USERS_KEY, queryFn: () => api.users.list() });
+  const roleOptions = ROLES.map((role) => ({ value: role, label: t(`users.roles.${role}`) }));
+
+  const change = async (user: User, patch: UserPatch, doneKey: string) => {
+    setPendingUser(user.id);
+    try {
+      await api.users.update(user, patch);
+      void message.success(t(doneKey));
+    } catch (error) {
+      void message.error(problemMessage(error, t));
+    } finally {
+      setPendingUser(null);
+      void queryClient.invalidateQueries({ queryKey: USERS_KEY });
+    }
+  };
+
+  return (
+    <>
+      <Flex justify="space-between" align="center" style={{ marginBottom: 16 }}>
+        <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>
+          {t("users.title")}
+        </Typography.Title>
+        <Button type="primary" onClick={() => setInviting(true)}>
+          {t("users.invite")}
+        </Button>
+      </Flex>
+      <ErrorAlert error={users.error} onRetry={() => void users.refetch()} />
+      <Table<User>
+        rowKey="id"
+        loading={users.isFetching}
+        dataSource={users.data?.items ?? []}
+        pagination={false}
+        locale={{ emptyText: t("users.empty") }}
+        columns={[
+          {
+            title: t("users.name"),
+            dataIndex: "name",
+            render: (name: string, user) => (user.id === me.user?.id ? `${name} ${t("users.you")}` : name),
+          },
+          { title: t("users.email"), dataIndex: "email" },
+          {
+            title: t("users.role"),
+            dataIndex: "role",
+            render: (role: Role, user) => (
+              <Select<Role>
+                aria-label={t("users.roleOf", { name: user.name })}
+                value={role}
+                options={roleOptions}
+                style={{ minWidth: 130 }}
+                disabled={user.id === me.user?.id || pendingUser === user.id}
+                loading={pendingUser === user.id}
+                onChange={(next) => change(user, { role: next }, "users.roleChanged")}
+              />
+            ),
+          },
+          {
+            title: t("users.status"),
+            dataIndex: "status",
+            render: (status: User["status"]) => (
+              <Tag color={status === "active" ? "green" : status === "disabled" ? "default" : "blue"}>
+                {t(`users.statuses.${status}`)}
+              </Tag>
+            ),
+          },
+          {
+            title: t("common.actions"),
+            key: "actions",
+            render: (_, user) =>
+              user.id === me.user?.id ? null : user.status === "disabled" ? (
+                <Button
+                  loading={pendingUser === user.id}
+                  onClick={() => change(user, { status: "active" }, "users.enabled_message")}
+                >
+                  {t("users.enable")}
+                </Button>
+              ) : (
+                <Button
+                  danger
+                  loading={pendingUser === user.id}
+                  onClick={() => change(user, { status: "disabled" }, "users.disabled_message")}
+                >
+                  {t("users.disable")}
+                </Button>
+              ),
+          },
+        ]}
+      />
+      <InviteDialog
+        open={inviting}
+        onClose={() => setInviting(false)}
+        onInvited={(email) => {
+          setInviting(false);
+          void message.success(t("users.invited_message", { email }));
+          void queryClient.invalidateQueries({ queryKey: USERS_KEY });
+        }}
+        roleOptions={roleOptions}
+      />
+    </>
+  );
+}
+
+function InviteDialog({
+  open,
+  onClose,
+  onInvited,
+  roleOptions,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onInvited: (email: string) => void;
+  roleOptions: { value: Role; label: string }[];
+}) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const me = useMe();
+  const [form] = Form.useForm<UserInvite>();
+  const { formError, report, clear } = useProblemForm(form, INVITE_FIELDS);
+  const [busy, setBusy] = useState(false);
+  const lastInvite = useRef<{ body: string; key: string } | null>(null);
+
+  const submit = async (values: UserInvite) => {
+    setBusy(true);
+    clear();
+    try {
+      const invite = { ...values, name: values.name.trim(), email: values.email.trim() };
+      const body = JSON.stringify(invite);
+      if (lastInvite.current?.body !== body) lastInvite.current = { body, key: newIdempotencyKey() };
+      await api.users.invite(invite, lastInvite.current.key);
+      form.resetFields();
+      onInvited(invite.email);
+    } catch (error) {
+      report(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      title={t("users.inviteTitle")}
+      onCancel={onClose}
+      destroyOnHidden
+      footer={[
+        <Button key="cancel" onClick={onClose} disabled={busy}>
+          {t("common.cancel")}
+        </Button>,
+        <Button key="send" type="primary" loading={busy} onClick={() => form.submit()}>
+          {t("users.sendInvitation")}
+        </Button>,
+      ]}
+    >
+      <ErrorAlert error={formError} />
+      <Form<UserInvite>
+        form={form}
+        layout="vertical"
+        requiredMark={false}
+        disabled={busy}
+        onFinish={submit}
+        initialValues={{ role: "staff", locale: me.tenant.locale }}
+      >
+        <Form.Item label={t("users.name")} name="name" rules={[{ required: true, whitespace: true, message: t("signup.required") }]}>
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item
+          label={t("users.email")}
+          name="email"
+          rules={[
+            { required: true, whitespace: true, message: t("auth.emailRequired") },
+            { type: "email", message: t("auth.emailInvalid") },
+          ]}
+        >
+          <Input type="email" maxLength={254} />
+        </Form.Item>
+        <Form.Item label={t("users.role")} name="role" rules={[{ required: true }]}>
+          <Select options={roleOptions} />
+        </Form.Item>
+        <Form.Item label={t("users.invitationLanguage")} name="locale">
+          <Select options={LOCALES.map((code) => ({ value: code, label: t(`language.${code}`) }))} />
+        </Form.Item>
+        {/* Enter in a field submits, as in every other form. */}
+        <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
+      </Form>
+    </Modal>
+  );
+}

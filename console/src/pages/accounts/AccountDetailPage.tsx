@@ -1,0 +1,188 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { App, Button, Card, Descriptions, Flex, Modal, Skeleton, Space, Tag, Timeline, Typography } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate, useParams } from "react-router";
+import type { AuditEntry } from "../../api/client";
+import { useApi, useMe } from "../../auth/AuthProvider";
+import { ErrorAlert } from "../../components/ErrorAlert";
+import { useTenantFormat } from "../../format/useTenantFormat";
+
+// The audit trail is written from the table's stream, a moment after the change itself.
+const HISTORY_REFRESH_MS = 5_000;
+
+export default function AccountDetailPage() {
+  const { accountId = "" } = useParams();
+  const { t } = useTranslation();
+  const api = useApi();
+  const me = useMe();
+  const format = useTenantFormat();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const { message } = App.useApp();
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [deleteError, setDeleteError] = useState<unknown>(null);
+
+  const account = useQuery({
+    queryKey: ["accounts", "one", accountId],
+    queryFn: () => api.accounts.get(accountId),
+  });
+  const canWrite = me.permissions.includes("accounts:write");
+
+  if (account.isPending) return <Skeleton active />;
+  if (account.error) return <ErrorAlert error={account.error} onRetry={() => void account.refetch()} />;
+  const { data, etag } = account.data;
+
+  const remove = async () => {
+    setDeleting(true);
+    setDeleteError(null);
+    try {
+      await api.accounts.remove(data.id, etag);
+      setConfirmingDelete(false);
+      queryClient.removeQueries({ queryKey: ["accounts", "one", data.id] });
+      void queryClient.invalidateQueries({ queryKey: ["accounts", "list"] });
+      void message.success(t("accounts.deleted_message"));
+      navigate("/accounts");
+    } catch (error) {
+      setDeleteError(error);
+      void account.refetch();
+    } finally {
+      setDeleting(false);
+    }
+  };
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: "100%" }}>
+      <Card>
+        <Flex justify="space-between" align="center" wrap gap={16}>
+          <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>
+            {data.name}
+          </Typography.Title>
+          {canWrite && (
+            <Space>
+              <Button type="primary" onClick={() => navigate(`/accounts/${data.id}/edit`)}>
+                {t("common.edit")}
+              </Button>
+              <Button danger onClick={() => setConfirmingDelete(true)}>
+                {t("common.delete")}
+              </Button>
+            </Space>
+          )}
+        </Flex>
+        <Descriptions column={1} style={{ marginTop: 16 }} bordered size="small">
+          <Descriptions.Item label={t("accounts.email")}>{data.email ?? t("common.none")}</Descriptions.Item>
+          <Descriptions.Item label={t("accounts.phone")}>{data.phone ?? t("common.none")}</Descriptions.Item>
+          <Descriptions.Item label={t("accounts.website")}>
+            {data.website ? (
+              <a href={data.website} target="_blank" rel="noreferrer noopener">
+                {data.website}
+              </a>
+            ) : (
+              t("common.none")
+            )}
+          </Descriptions.Item>
+          <Descriptions.Item label={t("accounts.tags")}>
+            {data.tags?.length ? data.tags.map((tag) => <Tag key={tag}>{tag}</Tag>) : t("common.none")}
+          </Descriptions.Item>
+          <Descriptions.Item label={t("accounts.notes")}>
+            <span style={{ whiteSpace: "pre-wrap" }}>{data.notes ?? t("common.none")}</span>
+          </Descriptions.Item>
+          <Descriptions.Item label={t("accounts.created")}>{format.dateTime(data.created_at)}</Descriptions.Item>
+          <Descriptions.Item label={t("accounts.updated")}>{format.dateTime(data.updated_at)}</Descriptions.Item>
+          <Descriptions.Item label={t("accounts.version")}>{data.version}</Descriptions.Item>
+        </Descriptions>
+      </Card>
+      {me.permissions.includes("audit:read") && <History accountId={data.id} version={data.version} />}
+      <Modal
+        open={confirmingDelete}
+        title={t("accounts.deleteTitle")}
+        onCancel={() => setConfirmingDelete(false)}
+        footer={[
+          <Button key="cancel" onClick={() => setConfirmingDelete(false)} disabled={deleting}>
+            {t("common.cancel")}
+          </Button>,
+          <Button key="delete" danger type="primary" loading={deleting} onClick={remove}>
+            {t("common.delete")}
+          </Button>,
+        ]}
+      >
+        <ErrorAlert error={deleteError} />
+        <Typography.Paragraph>{t("accounts.deleteText", { name: data.name })}</Typography.Paragraph>
+      </Modal>
+    </Space>
+  );
+}
+
+function display(value: unknown, none: string): string {
+  if (value === null || value === undefined || value === "") return none;
+  if (Array.isArray(value)) return value.length ? value.join(", ") : none;
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+function History({ accountId, version }: { accountId: string; version: number }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const me = useMe();
+  const format = useTenantFormat();
+  const history = useQuery({
+    queryKey: ["audit", "accounts", accountId, version],
+    queryFn: () => api.audit.history(`accounts/${accountId}`),
+    refetchInterval: (query) =>
+      (query.state.data?.items ?? []).some((entry) => entry.version >= version) ? false : HISTORY_REFRESH_MS,
+  });
+  const users = useQuery({
+    queryKey: ["users", "list"],
+    queryFn: () => api.users.list(),
+    enabled: me.permissions.includes("users:read"),
+  });
+  const actorName = (actor: string) => {
+    const [kind, id] = actor.split(":", 2);
+    if (kind === "user" && id === me.user?.id) return t("accounts.you");
+    if (kind === "user") return users.data?.items.find((user) => user.id === id)?.name ?? actor;
+    return actor;
+  };
+  const entries = [...(history.data?.items ?? [])].sort((a, b) => b.at.localeCompare(a.at));
+
+  return (
+    <Card>
+      <Typography.Title level={2} style={{ fontSize: 20 }}>
+        {t("accounts.history")}
+      </Typography.Title>
+      <ErrorAlert error={history.error} onRetry={() => void history.refetch()} />
+      {history.isPending ? (
+        <Skeleton active />
+      ) : entries.length === 0 ? (
+        <Typography.Paragraph type="secondary">{t("accounts.historyEmpty")}</Typography.Paragraph>
+      ) : (
+        <Timeline
+          items={entries.map((entry: AuditEntry) => ({
+            key: `${entry.version}-${entry.at}`,
+            color: entry.action === "deleted" ? "red" : entry.action === "created" ? "green" : "blue",
+            content: (
+              <div>
+                <Typography.Text strong>{t(`accounts.action.${entry.action}`)}</Typography.Text>{" "}
+                <Typography.Text type="secondary">
+                  {format.dateTime(entry.at)} · {t("accounts.by", { actor: actorName(entry.actor) })}
+                </Typography.Text>
+                {entry.action === "updated" && (
+                  <ul style={{ margin: "4px 0 0", paddingInlineStart: 20 }}>
+                    {Object.entries(entry.changes).map(([field, change]) => (
+                      <li key={field}>
+                        {t("accounts.change", {
+                          field: t(`accounts.${field}`, { defaultValue: field }),
+                          before: display(change.before, t("common.none")),
+                          after: display(change.after, t("common.none")),
+                        })}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+            ),
+          }))}
+        />
+      )}
+    </Card>
+  );
+}
