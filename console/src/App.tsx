@@ -46,7 +46,12 @@ function Page({ children }: { children: ReactNode }) {
 export function Providers({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
   return (
-    <ConfigProvider locale={ANTD_LOCALES[i18n.language as Locale] ?? enUS} theme={{ token: { colorPrimary: "#1f5fa8" } }}>
+    <ConfigProvider
+      locale={ANTD_LOCALES[i18n.language as Locale] ?? enUS}
+      theme={{ token: { colorPrimary: "#1f5fa8" } }}
+      // antd would show "保存" as "保 存": the accessible name must be the word itself.
+      button={{ autoInsertSpace: false }}
+    >
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <AuthProvider>{children}</AuthProvider>

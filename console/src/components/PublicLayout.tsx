@@ -16,7 +16,10 @@ export function PublicLayout({ children }: { children: ReactNode }) {
         </Typography.Text>
         <LanguageSelect />
       </Layout.Header>
-      <Layout.Content role="main" style={{ display: "flex", justifyContent: "center", padding: "48px 16px" }}>
+      <Layout.Content
+        role="main"
+        style={{ display: "flex", justifyContent: "center", alignItems: "flex-start", padding: "48px 16px" }}
+      >
         <Card style={{ width: "100%", maxWidth: 480 }}>{children}</Card>
       </Layout.Content>
     </Layout>

@@ -13,8 +13,15 @@ import { useProblemForm } from "../forms/useProblemForm";
 const KEY_SCOPES: Permission[] = ["accounts:read", "accounts:write", "audit:read"];
 const KEYS_KEY = ["api-keys", "list"];
 
+// i18next reads ":" as a namespace separator, so the catalog spells the scope with "_".
+function useScopeName() {
+  const { t } = useTranslation();
+  return (scope: Permission) => t(`apiKeys.scopeNames.${scope.replace(/[:-]/g, "_")}`, { defaultValue: scope });
+}
+
 export default function ApiKeysPage() {
   const { t } = useTranslation();
+  const scopeName = useScopeName();
   const api = useApi();
   const format = useTenantFormat();
   const queryClient = useQueryClient();
@@ -65,7 +72,7 @@ export default function ApiKeysPage() {
           {
             title: t("apiKeys.scopes"),
             dataIndex: "scopes",
-            render: (scopes: string[]) => scopes.map((scope) => <Tag key={scope}>{scope}</Tag>),
+            render: (scopes: Permission[]) => scopes.map((scope) => <Tag key={scope}>{scopeName(scope)}</Tag>),
           },
           { title: t("apiKeys.created"), dataIndex: "created_at", render: (value: string) => format.dateTime(value) },
           {
@@ -131,6 +138,7 @@ function CreateKeyDialog({
   onCreated: (key: CreatedApiKey) => void;
 }) {
   const { t } = useTranslation();
+  const scopeName = useScopeName();
   const api = useApi();
   const [form] = Form.useForm<ApiKeyInput>();
   const { formError, report, clear } = useProblemForm(form, [["name"], ["scopes"]]);
@@ -186,7 +194,7 @@ function CreateKeyDialog({
           name="scopes"
           rules={[{ required: true, type: "array", min: 1, message: t("apiKeys.scopesRequired") }]}
         >
-          <Checkbox.Group aria-label={t("apiKeys.scopes")} role="group" options={KEY_SCOPES.map((scope) => ({ value: scope, label: scope }))} />
+          <Checkbox.Group aria-label={t("apiKeys.scopes")} role="group" options={KEY_SCOPES.map((scope) => ({ value: scope, label: scopeName(scope) }))} />
         </Form.Item>
         <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       </Form>

@@ -56,7 +56,7 @@ export default function ForgotPasswordPage() {
                 { type: "email", message: t("auth.emailInvalid") },
               ]}
             >
-              <Input type="email" autoComplete="username" />
+              <Input inputMode="email" autoComplete="username" />
             </Form.Item>
             <Button type="primary" htmlType="submit" loading={busy} block>
               {t("auth.sendCode")}

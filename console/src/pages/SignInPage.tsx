@@ -64,7 +64,7 @@ export function SignInForm({ onChallenge, then }: { onChallenge: (challenge: Cha
             { type: "email", message: t("auth.emailInvalid") },
           ]}
         >
-          <Input autoComplete="username" type="email" />
+          <Input autoComplete="username" inputMode="email" />
         </Form.Item>
         <Form.Item label={t("auth.password")} name="password" rules={[{ required: true, message: t("auth.passwordRequired") }]}>
           <Input.Password autoComplete="current-password" />

@@ -86,7 +86,7 @@ function SignupForm({ onAccepted }: { onAccepted: (signup: SignupAccepted, email
           name="owner_email"
           rules={[required, { type: "email", message: t("auth.emailInvalid") }]}
         >
-          <Input type="email" autoComplete="email" maxLength={254} />
+          <Input inputMode="email" autoComplete="email" maxLength={254} />
         </Form.Item>
         <Form.Item label={t("signup.timeZone")} name="time_zone" rules={[required]}>
           <Select showSearch={{ optionFilterProp: "label" }} options={timeZones} />

@@ -193,7 +193,7 @@ function InviteDialog({
             { type: "email", message: t("auth.emailInvalid") },
           ]}
         >
-          <Input type="email" maxLength={254} />
+          <Input inputMode="email" maxLength={254} />
         </Form.Item>
         <Form.Item label={t("users.role")} name="role" rules={[{ required: true }]}>
           <Select options={roleOptions} />

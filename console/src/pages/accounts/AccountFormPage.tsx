@@ -148,13 +148,13 @@ function AccountForm({ loaded, onReload }: { loaded?: Tagged<Account>; onReload?
           <Input maxLength={200} />
         </Form.Item>
         <Form.Item label={t("accounts.email")} name="email" rules={[{ type: "email", message: t("auth.emailInvalid") }]}>
-          <Input type="email" maxLength={254} />
+          <Input inputMode="email" maxLength={254} />
         </Form.Item>
         <Form.Item label={t("accounts.phone")} name="phone">
           <Input type="tel" maxLength={40} />
         </Form.Item>
         <Form.Item label={t("accounts.website")} name="website">
-          <Input type="url" maxLength={300} placeholder="https://" />
+          <Input inputMode="url" maxLength={300} placeholder="https://" />
         </Form.Item>
         <Form.Item label={t("accounts.tags")} name="tags" extra={t("accounts.tagsHelp")}>
           <Select mode="tags" tokenSeparators={[","]} maxCount={20} open={false} suffixIcon={null} />
