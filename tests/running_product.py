@@ -65,6 +65,9 @@ class RunningProduct:
             "PYTHONPATH": f"{REPO_ROOT / 'layers' / 'core'}{os.pathsep}{REPO_ROOT}",
             # Each test signs up its own tenants from 127.0.0.1; the limit itself is tested in-process.
             "SJ_SIGNUP_LIMIT_PER_HOUR": "100000",
+            # Every log line of every function, unbuffered, so tests can search the log for secrets.
+            "PYTHONUNBUFFERED": "1",
+            "POWERTOOLS_LOG_LEVEL": "DEBUG",
             **(extra_env or {}),
         }
         log = log_path.open("w")

@@ -79,4 +79,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict:
         raise UnknownTask(f"No workflow task named {event.get('task')!r}.")
     state = event.get("input") or {}
     logger.append_keys(task=event["task"], tenant_id=state.get("tenant_id"), correlation_id=state.get("correlation_id"))
-    return task(state)
+    result = task(state)
+    logger.info("workflow task done", extra={"result": result})
+    return result

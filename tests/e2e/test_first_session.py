@@ -2,7 +2,7 @@
 
 import requests
 
-from tests.running_product import wait_for
+from tests.running_product import temporary_password, wait_for
 
 
 def test_config_json_tells_the_console_where_everything_is(product):
@@ -20,8 +20,11 @@ def test_signup_invitation_sign_in_and_accounts_round_trip(product):
     signup = product.sign_up(locale="zh-Hant")
     # When the owner opens the invitation in the mailbox
     invitation = product.invitation_for(signup.email)
-    # Then it is in Traditional Chinese and the API never showed the password
+    # Then it is in Traditional Chinese, and the temporary password is in no log line of any function
     assert "邀請" in invitation["subject"]
+    runtime_log = product.log_path.read_text()
+    assert '"function_name":"servicejob-local-workflows"' in runtime_log  # the onboarding tasks did log
+    assert temporary_password(invitation) not in runtime_log
     # When the owner signs in for the first time and sets a new password
     owner = product.sign_in_first_time(signup.email)
     # Then /v1/me knows the user, the tenant and the role
