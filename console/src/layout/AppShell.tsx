@@ -1,6 +1,6 @@
 import { AppstoreOutlined, KeyOutlined, TeamOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
-import { App, Button, Layout, Menu, Result, Skeleton, Space, Typography } from "antd";
+import { App, Button, Layout, Menu, Skeleton, Space, Typography } from "antd";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router";
@@ -46,16 +46,13 @@ export default function AppShell() {
   if (me.error || !me.data) {
     return (
       <main style={{ padding: 48 }}>
-        <Result
-          status="error"
-          title={<h1 style={{ fontSize: 24 }}>{t("errors.title")}</h1>}
-          extra={
-            <Space direction="vertical">
-              <ErrorAlert error={me.error} onRetry={() => void me.refetch()} />
-              <Button onClick={signOut}>{t("nav.signOut")}</Button>
-            </Space>
-          }
-        />
+        <Space direction="vertical">
+          <Typography.Title level={1} style={{ fontSize: 24 }}>
+            {t("errors.title")}
+          </Typography.Title>
+          <ErrorAlert error={me.error} onRetry={() => void me.refetch()} />
+          <Button onClick={signOut}>{t("nav.signOut")}</Button>
+        </Space>
       </main>
     );
   }

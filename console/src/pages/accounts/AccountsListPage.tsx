@@ -1,12 +1,13 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { Button, Flex, Input, Space, Table, Tag, Typography } from "antd";
+import { Button, Flex, Input, Space, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import type { Account } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
 import { ErrorAlert } from "../../components/ErrorAlert";
+import { PlainTable } from "../../components/PlainTable";
 import { useTenantFormat } from "../../format/useTenantFormat";
 
 const PAGE_SIZE = 50;
@@ -61,26 +62,25 @@ export default function AccountsListPage() {
         </Space>
       </Flex>
       <ErrorAlert error={page.error} onRetry={() => void page.refetch()} />
-      <Table<Account>
-        rowKey="id"
+      <PlainTable<Account>
+        rowKey={(account) => account.id}
         loading={page.isFetching}
-        dataSource={page.data?.items ?? []}
-        pagination={false}
-        locale={{ emptyText: q ? t("accounts.noMatches") : t("accounts.empty") }}
+        rows={page.data?.items ?? []}
+        emptyText={q ? t("accounts.noMatches") : t("accounts.empty")}
         columns={[
           {
+            key: "name",
             title: t("accounts.name"),
-            dataIndex: "name",
-            render: (name: string, account) => <Link to={`/accounts/${account.id}`}>{name}</Link>,
+            render: (account) => <Link to={`/accounts/${account.id}`}>{account.name}</Link>,
           },
-          { title: t("accounts.email"), dataIndex: "email", render: (value) => value ?? "" },
-          { title: t("accounts.phone"), dataIndex: "phone", render: (value) => value ?? "" },
+          { key: "email", title: t("accounts.email"), render: (account) => account.email ?? "" },
+          { key: "phone", title: t("accounts.phone"), render: (account) => account.phone ?? "" },
           {
+            key: "tags",
             title: t("accounts.tags"),
-            dataIndex: "tags",
-            render: (tags: string[] | undefined) => (tags ?? []).map((tag) => <Tag key={tag}>{tag}</Tag>),
+            render: (account) => (account.tags ?? []).map((tag) => <Tag key={tag}>{tag}</Tag>),
           },
-          { title: t("accounts.updated"), dataIndex: "updated_at", render: (value: string) => format.dateTime(value) },
+          { key: "updated", title: t("accounts.updated"), render: (account) => format.dateTime(account.updated_at) },
         ]}
       />
       <Flex justify="flex-end" gap={8} style={{ marginTop: 16 }}>
