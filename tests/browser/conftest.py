@@ -98,7 +98,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def screenshots(request: pytest.FixtureRequest) -> Screenshots:
-    directory = SCREENSHOTS_DIR / re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
+    directory = SCREENSHOTS_DIR / re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
     return Screenshots(directory)
