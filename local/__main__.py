@@ -1,21 +1,28 @@
-"""`python -m local [--port 8000] [--host 127.0.0.1] [--reset]`: the whole product on one machine."""
+"""`python -m local [--port 8000] [--host 127.0.0.1] [--reset] [--state-dir DIR | --ephemeral]`: the whole
+product on one machine, its state kept between runs."""
 
 import argparse
 import signal
 import sys
 import threading
+from pathlib import Path
 
-from .runtime import LocalRuntime
+from .runtime import DEFAULT_STATE_DIR, LocalRuntime
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local", description="Run Service Job CRM locally over moto.")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--reset", action="store_true", help="delete the saved state and start empty")
     parser.add_argument(
-        "--reset",
-        action="store_true",
-        help="start empty (state lives in memory only, so every start is empty; accepted for compatibility)",
+        "--state-dir",
+        type=Path,
+        default=DEFAULT_STATE_DIR,
+        help=f"where the state is saved between runs (default: {DEFAULT_STATE_DIR})",
+    )
+    parser.add_argument(
+        "--ephemeral", action="store_true", help="keep the state in memory only: start empty, save nothing"
     )
     parser.add_argument("--no-demo", action="store_true", help="do not seed the demo tenant")
     args = parser.parse_args(argv)
@@ -24,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stopping.set())
 
-    runtime = LocalRuntime(host=args.host)
+    runtime = LocalRuntime(host=args.host, state_dir=None if args.ephemeral else args.state_dir, reset=args.reset)
     try:
         runtime.start(port=args.port)
     except OSError as error:
@@ -35,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
             f"Service Job CRM is running on {runtime.base_url} (ready in {runtime.ready_seconds:.1f} s)",
             flush=True,
         )  # noqa: T201
+        if runtime.state_file:
+            continued = "continued from" if runtime.restored else "will be saved to"
+            print(f"State {continued} {runtime.state_file.directory} (--reset starts empty)", flush=True)  # noqa: T201
         if not args.no_demo and not stopping.is_set():
             _seed_demo(runtime)
         print("Press Ctrl-C to stop.", flush=True)  # noqa: T201
@@ -46,11 +56,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _seed_demo(runtime: LocalRuntime) -> None:
-    from .demo_tenant import DemoSeedError, seed_demo_tenant
+    from .demo_tenant import DemoSeedError, existing_demo_tenant, seed_demo_tenant
     from .provisioning import MotoClients
 
+    cognito = MotoClients(runtime.moto_url).cognito_idp
+    existing = existing_demo_tenant(cognito, runtime.user_pool_id)
+    if existing:
+        print(  # noqa: T201
+            f"\nDemo tenant {existing.tenant_id} exists: sign in as {existing.email} with the password printed on"
+            " its first start (scripts/run --reset starts over with a new one).\n",
+            flush=True,
+        )
+        return
     try:
-        demo = seed_demo_tenant(runtime.base_url, MotoClients(runtime.moto_url).cognito_idp, runtime.user_pool_id)
+        demo = seed_demo_tenant(runtime.base_url, cognito, runtime.user_pool_id)
     except (DemoSeedError, OSError, KeyError) as error:
         print(f"Warning: the demo tenant was not seeded: {error}", flush=True)  # noqa: T201
         return

@@ -58,6 +58,22 @@ def _call(method: str, url: str, body: dict | None = None) -> tuple[int, dict]:
             return error.code, {"detail": payload.decode(errors="replace")}
 
 
+@dataclass(frozen=True)
+class ExistingDemoTenant:
+    tenant_id: str
+    email: str
+
+
+def existing_demo_tenant(cognito_client, user_pool_id: str) -> ExistingDemoTenant | None:
+    """The demo tenant seeded on an earlier start, if the state was kept."""
+    try:
+        user = cognito_client.admin_get_user(UserPoolId=user_pool_id, Username=DEMO_SIGNUP["owner_email"])
+    except cognito_client.exceptions.UserNotFoundException:
+        return None
+    attributes = {attribute["Name"]: attribute["Value"] for attribute in user.get("UserAttributes", [])}
+    return ExistingDemoTenant(attributes.get("custom:tenant_id", "?"), DEMO_SIGNUP["owner_email"])
+
+
 def seed_demo_tenant(base_url: str, cognito_client, user_pool_id: str) -> DemoTenant:
     status, created = _call("POST", f"{base_url}/v1/tenants", DEMO_SIGNUP)
     if status != 202:

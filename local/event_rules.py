@@ -30,7 +30,16 @@ def state_machine_arn(stage: str, region: str, account_id: str, name: str) -> st
 
 
 class EventRules:
-    def __init__(self, clients, stage: str, bus_name: str, region: str, account_id: str, dispatcher: TargetDispatcher):
+    def __init__(
+        self,
+        clients,
+        stage: str,
+        bus_name: str,
+        region: str,
+        account_id: str,
+        dispatcher: TargetDispatcher,
+        recent_events: list[dict] = (),
+    ):
         self._events = clients.events
         self._sqs = clients.sqs
         self._stage = stage
@@ -39,7 +48,7 @@ class EventRules:
         self._account_id = account_id
         self._dispatcher = dispatcher
         self._queues: list[_RuleQueue] = []
-        self._log: deque[dict] = deque(maxlen=EVENT_LOG_SIZE)
+        self._log: deque[dict] = deque(reversed(recent_events), maxlen=EVENT_LOG_SIZE)
         self._log_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="event-rules-poller", daemon=True)

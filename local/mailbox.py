@@ -113,12 +113,23 @@ def simple_message(message_id: str, source: str, subject: str, body: str, destin
 class Mailbox:
     """Reads moto's in-process SES backend; parsed messages are cached by id and stamped when first seen."""
 
-    def __init__(self, account_id: str, region: str, base_path: str = "/_local/mailbox"):
+    def __init__(
+        self,
+        account_id: str,
+        region: str,
+        base_path: str = "/_local/mailbox",
+        first_seen: dict[str, datetime] | None = None,
+    ):
         self._account_id = account_id
         self._region = region
         self.base_path = base_path
         self._parsed: dict[str, MailMessage] = {}
+        self._first_seen: dict[str, datetime] = dict(first_seen or {})  # stamps of messages without a Date
         self._lock = threading.Lock()
+
+    def first_seen(self) -> dict[str, datetime]:
+        with self._lock:
+            return dict(self._first_seen)
 
     def _sent_messages(self) -> list:
         from moto.ses.models import ses_backends  # moto's server runs in this process: same backend
@@ -132,7 +143,11 @@ class Mailbox:
             for sent in self._sent_messages():
                 message_id = getattr(sent, "id", None) or ",".join(getattr(sent, "ids", []))
                 if message_id not in self._parsed:
-                    self._parsed[message_id] = self._parse(message_id, sent)
+                    message = self._parse(message_id, sent)
+                    if message.sent_at is None:
+                        stamp = self._first_seen.setdefault(message_id, datetime.now(UTC))
+                        message = MailMessage(**{**message.__dict__, "sent_at": stamp})
+                    self._parsed[message_id] = message
                 result.append(self._parsed[message_id])
         return list(reversed(result))
 
@@ -154,8 +169,6 @@ class Mailbox:
                 text=str(sent.template_data),
                 html="",
             )
-        if message.sent_at is None:
-            message = MailMessage(**{**message.__dict__, "sent_at": datetime.now(UTC)})
         return message
 
     def render_html(self) -> str:

@@ -1,5 +1,8 @@
 """The whole product on one machine: moto in server mode, the resources, the gateway, the pollers and the
-scheduler, all in this process. Used by `python -m local` and by the test suites' fixtures."""
+scheduler, all in this process. Used by `python -m local` and by the test suites' fixtures.
+
+With a state directory the state survives restarts: it is restored before provisioning (which reuses what
+exists) and saved periodically and on stop (see state_file.py, state_keeper.py)."""
 
 import json
 import logging
@@ -9,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from moto.server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
 from servicejob.config import get_settings
@@ -33,10 +36,13 @@ from .provisioning import (
     provision_user_pool,
 )
 from .scheduler_loop import SchedulerLoop
+from .state_file import RuntimeCursors, StateFile, restore_backends
+from .state_keeper import SAVE_EVERY_SECONDS, MotoRequestGate, StateKeeper
 from .table_stream import TableStreamPoller
 from .target_dispatch import TargetDispatcher
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_STATE_DIR = REPO_ROOT / ".local" / "state"
 _FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -46,9 +52,24 @@ _FAKE_CREDENTIALS = {
 
 
 class LocalRuntime:
-    def __init__(self, host: str = "127.0.0.1", stage: str = "local"):
+    """`state_dir=None` keeps everything in memory (every start empty); with a directory the state is restored
+    from it and saved to it, and `reset=True` deletes what was saved before starting."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        stage: str = "local",
+        state_dir: Path | None = None,
+        reset: bool = False,
+        save_every_seconds: float = SAVE_EVERY_SECONDS,
+    ):
         self.host = host
         self.stage = stage
+        self.state_file = StateFile(state_dir) if state_dir is not None else None
+        self.reset = reset
+        self.save_every_seconds = save_every_seconds
+        self.restored = False  # True when this start continued from a saved state
+        self._state_keeper: StateKeeper | None = None  # set once started: a failed start saves nothing
         self.base_url = ""
         self.moto_url = ""
         self.user_pool_id = ""
@@ -87,14 +108,20 @@ class LocalRuntime:
 
     def _start(self, port: int) -> None:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one access-log line per moto call is noise
-        moto = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)
-        moto.start()
-        self._stoppers.append(moto.stop)
-        moto_host, moto_port = moto.get_host_and_port()
-        self.moto_url = f"http://{moto_host}:{moto_port}"
+        if self.state_file and self.reset:
+            self.state_file.delete()
+        saved = self.state_file.read() if self.state_file else None
+        moto_gate = MotoRequestGate(DomainDispatcherApplication(create_backend_app))
+        # The same moto port as before if free, so a console still holding the old Cognito endpoint works.
+        moto_port = self._serve(moto_gate, saved.cursors.moto_port if saved else 0, "moto", MotoRequestHandler)
+        self.moto_url = f"http://{self.host}:{moto_port}"
         # moto's backends are process globals: start empty even if an earlier runtime ran in this process.
         self._post_moto_api("/moto-api/reset", {})
+        if saved:
+            restore_backends(saved.backends)
+            self.restored = True
         self._post_moto_api("/moto-api/config", {"stepfunctions": {"execute_state_machine": True}})
+        cursors = saved.cursors if saved else RuntimeCursors()
 
         # Bind the gateway first: its URL goes into the settings the handlers read at import.
         gateway_app = _LateBoundApp()
@@ -139,28 +166,36 @@ class LocalRuntime:
         self._stoppers.append(cold_start_functions)
 
         self._stoppers.append(install_lambda_dispatch(self.stage))
+        # Stopped after the gateway, scheduler and pollers, while Lambda tasks still run: running executions
+        # can finish before the final save.
+        self._stoppers.append(lambda: self._state_keeper and self._state_keeper.stop_and_save())
         dispatcher = TargetDispatcher(self.stage, clients.stepfunctions)
 
-        event_rules = EventRules(clients, self.stage, settings.event_bus_name, REGION, ACCOUNT_ID, dispatcher)
+        event_rules = EventRules(
+            clients, self.stage, settings.event_bus_name, REGION, ACCOUNT_ID, dispatcher, cursors.recent_events
+        )
         event_rules.provision()
         event_rules.start()
         self._stoppers.append(event_rules.stop)
 
+        poller = None
         if (REPO_ROOT / "functions" / "events" / "handler.py").is_file():
             poller = TableStreamPoller(
                 clients.dynamodbstreams,
                 clients.dynamodb,
                 settings.table_name,
                 lambda event: invoke_function(self.stage, "events", event),
+                cursors.stream_positions,
             )
             poller.start()
             self._stoppers.append(poller.stop)
         else:
             print("local runtime: functions/events/handler.py missing; the table stream is not consumed")  # noqa: T201
 
-        scheduler = SchedulerLoop(clients.scheduler, dispatcher)
+        scheduler = SchedulerLoop(clients.scheduler, dispatcher, last_checked=cursors.schedule_checks)
         scheduler.start()
         self._stoppers.append(scheduler.stop)
+        mailbox = Mailbox(ACCOUNT_ID, mail_region, first_seen=cursors.mail_first_seen)
 
         api_routes: list[ApiRoutes] = []
 
@@ -175,7 +210,7 @@ class LocalRuntime:
             invoke_api=lambda event: invoke_function(self.stage, "api", event),
             api_routes=routes,
             authorizer=TokenAuthorizer(lambda event: invoke_function(self.stage, "authorizer", event)),
-            mailbox=Mailbox(ACCOUNT_ID, mail_region),
+            mailbox=mailbox,
             recent_events=event_rules.recent_events,
             runtime_config=lambda: {
                 "region": REGION,
@@ -187,21 +222,50 @@ class LocalRuntime:
                 "stage": self.stage,
             },
         )
-        serving = threading.Thread(target=server.serve_forever, name="gateway", daemon=True)
-        serving.start()
-
-        def stop_gateway() -> None:
-            server.shutdown()
-            server.server_close()
-            serving.join(timeout=10)
-
-        self._stoppers.append(stop_gateway)
+        self._run_server(server, "gateway")
         try:
             routes()  # import the API now, so the first request does not pay for it
         except Exception as error:
             print(f"local runtime: the API function failed to import: {error!r}")  # noqa: T201
 
+        if self.state_file:
+            self._state_keeper = StateKeeper(
+                self.state_file,
+                moto_gate,
+                lambda: RuntimeCursors(
+                    stream_positions=poller.positions() if poller else {},
+                    schedule_checks=scheduler.last_checked(),
+                    recent_events=event_rules.recent_events(),
+                    mail_first_seen=mailbox.first_seen(),
+                    moto_port=moto_port,
+                ),
+                self.save_every_seconds,
+            )
+            self._state_keeper.start()
+
     # --- helpers ---------------------------------------------------------------------------------------
+
+    def _serve(self, app, preferred_port: int, name: str, request_handler=None) -> int:
+        """Serves `app` on the preferred port, or any free one if it is taken; returns the port."""
+        try:
+            server = make_server(self.host, preferred_port, app, threaded=True, request_handler=request_handler)
+        except OSError:
+            if not preferred_port:
+                raise
+            server = make_server(self.host, 0, app, threaded=True, request_handler=request_handler)
+        self._run_server(server, name)
+        return server.server_port
+
+    def _run_server(self, server, name: str) -> None:
+        serving = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+        serving.start()
+
+        def stop_server() -> None:
+            server.shutdown()
+            server.server_close()
+            serving.join(timeout=10)
+
+        self._stoppers.append(stop_server)
 
     def _post_moto_api(self, path: str, payload: dict) -> None:
         request = urllib.request.Request(  # noqa: S310 — loopback moto URL built above

@@ -18,11 +18,18 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 class SchedulerLoop:
-    def __init__(self, scheduler_client, dispatcher: TargetDispatcher, now=lambda: datetime.now(UTC)):
+    def __init__(
+        self,
+        scheduler_client,
+        dispatcher: TargetDispatcher,
+        now=lambda: datetime.now(UTC),
+        last_checked: dict[str, datetime] | None = None,
+    ):
         self._scheduler = scheduler_client
         self._dispatcher = dispatcher
         self._now = now
-        self._last_checked: dict[str, datetime] = {}  # schedule ARN → fire times up to here are handled
+        # schedule ARN → fire times up to here are handled (saved across restarts, so nothing fires twice)
+        self._last_checked: dict[str, datetime] = dict(last_checked or {})
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="scheduler-loop", daemon=True)
 
@@ -32,6 +39,9 @@ class SchedulerLoop:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
+
+    def last_checked(self) -> dict[str, datetime]:
+        return dict(self._last_checked)
 
     def _run(self) -> None:
         while not self._stop.wait(TICK_SECONDS):

@@ -78,13 +78,22 @@ def first_failed_index(records: list[dict], response: Any) -> int | None:
 class TableStreamPoller:
     """A thread reading every shard of the table's stream and calling `handle(event)` per batch."""
 
-    def __init__(self, streams_client, dynamodb_client, table_name: str, handle: Callable[[dict], Any]):
+    def __init__(
+        self,
+        streams_client,
+        dynamodb_client,
+        table_name: str,
+        handle: Callable[[dict], Any],
+        positions: dict[str, str] | None = None,
+    ):
         self._streams = streams_client
         self._dynamodb = dynamodb_client
         self._table_name = table_name
         self._handle = handle
         self._stop = threading.Event()
         self._iterators: dict[str, str | None] = {}  # shard id → next iterator (None: shard closed)
+        # shard id → sequence number of the last record handed over (delivered or dropped after retries)
+        self._positions: dict[str, str] = dict(positions or {})
         self._thread = threading.Thread(target=self._run, name="table-stream-poller", daemon=True)
 
     def start(self) -> None:
@@ -93,6 +102,9 @@ class TableStreamPoller:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
+
+    def positions(self) -> dict[str, str]:
+        return dict(self._positions)
 
     def _run(self) -> None:
         stream_arn = self._dynamodb.describe_table(TableName=self._table_name)["Table"]["LatestStreamArn"]
@@ -111,21 +123,30 @@ class TableStreamPoller:
         for shard in shards:
             shard_id = shard["ShardId"]
             if shard_id not in self._iterators:
-                self._iterators[shard_id] = self._streams.get_shard_iterator(
-                    StreamArn=stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
+                self._iterators[shard_id] = self._first_iterator(stream_arn, shard_id)
             iterator = self._iterators[shard_id]
             if iterator is None:
                 continue
             response = self._streams.get_records(ShardIterator=iterator, Limit=BATCH_SIZE)
             records = response.get("Records", [])
             if records:
-                self._deliver(records, stream_arn)
+                if not self._deliver(records, stream_arn):
+                    return delivered  # stopping: this batch stays after the saved position
+                self._positions[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
                 delivered += len(records)
             self._iterators[shard_id] = response.get("NextShardIterator")
         return delivered
 
-    def _deliver(self, records: list[dict], stream_arn: str) -> None:
+    def _first_iterator(self, stream_arn: str, shard_id: str) -> str:
+        """After the last record handed over before a restart, else from the oldest record."""
+        if shard_id in self._positions:
+            request = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": self._positions[shard_id]}
+        else:
+            request = {"ShardIteratorType": "TRIM_HORIZON"}
+        return self._streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard_id, **request)["ShardIterator"]
+
+    def _deliver(self, records: list[dict], stream_arn: str) -> bool:
+        """False when stopped before the batch was handled."""
         pending = records
         for attempt in range(MAX_RETRIES + 1):
             try:
@@ -134,11 +155,12 @@ class TableStreamPoller:
                 logger.exception("events function raised; the batch will be retried")
                 failed_at = 0
             if failed_at is None:
-                return
+                return True
             pending = pending[failed_at:]
             if attempt < MAX_RETRIES and self._stop.wait(FIRST_BACKOFF_SECONDS * 2**attempt):
-                return
+                return False
         logger.error(
             "stream records dropped after retries",
             extra={"first_sequence_number": pending[0]["dynamodb"]["SequenceNumber"], "count": len(pending)},
         )
+        return True
