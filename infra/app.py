@@ -9,6 +9,7 @@ from cdk_nag import AwsSolutionsChecks
 
 from infra.api_stack import ApiStack
 from infra.auth_stack import AuthStack
+from infra.console_stack import ConsoleStack
 from infra.data_stack import DataStack
 from infra.events_stack import EventsStack
 from infra.observability_stack import ObservabilityStack
@@ -17,6 +18,7 @@ from infra.workflows_stack import WorkflowsStack
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LAYERS_DIR = REPO_ROOT / "build" / "layers"
+DEFAULT_CONSOLE_DIST = REPO_ROOT / "console" / "dist"
 STAGES = ("dev", "prod")
 DEFAULT_REGION = "ap-southeast-1"  # SES, Cognito Plus and every service used are offered here
 # Set here rather than in cdk.json so the tests' synth behaves like `cdk synth`.
@@ -40,14 +42,23 @@ def stage_from_context(app: App) -> Stage:
         mail_from=f"Service Job CRM <no-reply@{mail_domain}>",
         console_url=app.node.try_get_context("consoleUrl") or f"https://console.{mail_domain}",
         threat_protection=str(app.node.try_get_context("threatProtection")).lower() == "true",
+        console_certificate_arn=app.node.try_get_context("consoleCertificateArn") or None,
+        console_web_acl_arn=app.node.try_get_context("consoleWebAclArn") or None,
     )
 
 
-def build_app(app: App, layers_dir: Path = DEFAULT_LAYERS_DIR, account: str | None = None) -> dict:
+def build_app(
+    app: App,
+    layers_dir: Path = DEFAULT_LAYERS_DIR,
+    account: str | None = None,
+    console_dist: Path = DEFAULT_CONSOLE_DIST,
+) -> dict:
     """Adds every stack of the stage in context to `app`; returns them by short name."""
     for layer in ("deps", "core"):
         if not (layers_dir / layer / "python").is_dir():
             raise FileNotFoundError(f"{layers_dir / layer / 'python'} is missing: run scripts/build-layers")
+    if not (console_dist / "index.html").is_file():
+        raise FileNotFoundError(f"{console_dist / 'index.html'} is missing: run cd console && npm ci && npm run build")
     for flag, value in FEATURE_FLAGS.items():
         app.node.set_context(flag, value)
     stage = stage_from_context(app)
@@ -87,6 +98,9 @@ def build_app(app: App, layers_dir: Path = DEFAULT_LAYERS_DIR, account: str | No
         api=api,
         env=env,
     )
+    console = ConsoleStack(
+        app, f"{prefix}-Console", stage=stage, auth=auth, api=api, console_dist=console_dist, env=env
+    )
     Tags.of(app).add("servicejob:stage", stage.name)
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return {
@@ -96,6 +110,7 @@ def build_app(app: App, layers_dir: Path = DEFAULT_LAYERS_DIR, account: str | No
         "workflows": workflows,
         "api": api,
         "observability": observability,
+        "console": console,
     }
 
 

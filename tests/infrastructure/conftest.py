@@ -1,7 +1,8 @@
 """One synth of the whole CDK app per session (synth is slow on 2 cores), shared by every test here.
 
 The layers come from build/layers when scripts/build-layers has run; otherwise the fixture creates empty
-placeholder layer directories, so the suite never downloads anything.
+placeholder layer directories, so the suite never downloads anything. Likewise the console's files come
+from console/dist when it has been built, else from a placeholder (the suite never runs npm).
 """
 
 import json
@@ -59,6 +60,20 @@ def _layers_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return placeholder
 
 
+def _console_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from infra.app import DEFAULT_CONSOLE_DIST
+
+    if (DEFAULT_CONSOLE_DIST / "index.html").is_file():
+        return DEFAULT_CONSOLE_DIST
+    placeholder = tmp_path_factory.mktemp("console-dist")
+    (placeholder / "assets").mkdir()
+    (placeholder / "assets" / "index-placeholder.js").write_text("export {};\n")
+    (placeholder / "index.html").write_text(
+        '<!doctype html><script type="module" src="/assets/index-placeholder.js"></script>\n'
+    )
+    return placeholder
+
+
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     from aws_cdk import App
@@ -67,7 +82,9 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 
     outdir = tmp_path_factory.mktemp("cdk.out")
     app = App(outdir=str(outdir), context={"stage": STAGE})
-    stacks = build_app(app, _layers_dir(tmp_path_factory), account="123456789012")
+    stacks = build_app(
+        app, _layers_dir(tmp_path_factory), account="123456789012", console_dist=_console_dist(tmp_path_factory)
+    )
     error = None
     try:
         app.synth()

@@ -18,7 +18,7 @@ def test_every_stack_synthesizes_without_unacknowledged_aws_solutions_findings(s
     # Then nothing is left unacknowledged and every stack was written
     assert violations == []
     assert synthesized.synth_error is None
-    assert set(synthesized.templates) == {"data", "auth", "events", "workflows", "api", "observability"}
+    assert set(synthesized.templates) == {"data", "auth", "events", "workflows", "api", "observability", "console"}
 
 
 def test_every_acknowledgment_names_one_rule_and_gives_its_own_reason(synthesized):
