@@ -36,6 +36,10 @@ def test_me_shows_the_owner_and_marks_them_active(onboarding: OnboardingEnv, fir
         "locale": "zh-Hant",
     }
     assert body["role"] == "owner" and "users:manage" in body["permissions"] and body["locale"] == "zh-Hant"
+    # And the user list and the user's own record say active too
+    status, _, listed = onboarding.call("GET", "/v1/users", authorizer=owner)
+    assert status == 200 and [user["status"] for user in listed["items"]] == ["active"]
+    assert onboarding.call("GET", f"/v1/users/{owner['principal_id']}", authorizer=owner)[2]["status"] == "active"
     # When they change their language / Then /me answers in it
     status, _, updated = onboarding.call("PATCH", "/v1/me", {"locale": "en"}, authorizer=owner)
     assert status == 200 and updated["locale"] == "en"
