@@ -21,7 +21,7 @@ for name, value in {
 }.items():
     os.environ.setdefault(name, value)
 
-_SUITES = {"unit", "integration", "e2e", "isolation", "contract", "infrastructure"}
+_SUITES = {"unit", "integration", "e2e", "browser", "isolation", "contract", "infrastructure"}
 _TESTS_DIR = Path(__file__).parent
 
 
