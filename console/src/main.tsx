@@ -1,12 +1,14 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import App from "./App";
+import { hideDecorativeIcons } from "./components/decorativeIcons";
 import "./index.css";
 import { initI18n } from "./i18n";
 import { loadRuntimeConfig } from "./runtimeConfig";
 
 const root = createRoot(document.getElementById("root")!);
 const i18n = initI18n();
+hideDecorativeIcons();
 
 loadRuntimeConfig()
   .then(() =>

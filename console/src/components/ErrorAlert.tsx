@@ -9,7 +9,6 @@ export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () =>
   return (
     <Alert
       type="error"
-      showIcon
       role="alert"
       title={problemMessage(error, t)}
       style={{ marginBottom: 16 }}

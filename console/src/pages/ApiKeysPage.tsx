@@ -66,7 +66,7 @@ export default function ApiKeysPage() {
         loading={keys.isFetching}
         dataSource={keys.data?.items ?? []}
         pagination={false}
-        locale={{ emptyText: t("apiKeys.empty") }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t("apiKeys.empty")}</Typography.Text> }}
         columns={[
           { title: t("apiKeys.name"), dataIndex: "name" },
           {
@@ -84,7 +84,7 @@ export default function ApiKeysPage() {
             title: t("apiKeys.status"),
             key: "status",
             render: (_, key) =>
-              key.revoked_at ? <Tag>{t("apiKeys.revoked")}</Tag> : <Tag color="green">{t("apiKeys.active")}</Tag>,
+              key.revoked_at ? <Tag>{t("apiKeys.revoked")}</Tag> : <Tag variant="outlined">{t("apiKeys.active")}</Tag>,
           },
           {
             title: t("common.actions"),
@@ -192,7 +192,13 @@ function CreateKeyDialog({
         <Form.Item
           label={t("apiKeys.scopes")}
           name="scopes"
-          rules={[{ required: true, type: "array", min: 1, message: t("apiKeys.scopesRequired") }]}
+          // A validator rather than `required`: antd would put aria-required on the group, which ARIA forbids.
+          rules={[
+            {
+              validator: (_, scopes?: Permission[]) =>
+                scopes?.length ? Promise.resolve() : Promise.reject(new Error(t("apiKeys.scopesRequired"))),
+            },
+          ]}
         >
           <Checkbox.Group aria-label={t("apiKeys.scopes")} role="group" options={KEY_SCOPES.map((scope) => ({ value: scope, label: scopeName(scope) }))} />
         </Form.Item>
@@ -229,7 +235,7 @@ function SecretDialog({ created, onDone }: { created: CreatedApiKey | null; onDo
         </Button>,
       ]}
     >
-      <Alert type="warning" showIcon role="alert" title={t("apiKeys.secretWarning")} style={{ marginBottom: 16 }} />
+      <Alert type="warning" role="alert" title={t("apiKeys.secretWarning")} style={{ marginBottom: 16 }} />
       <label htmlFor="api-key-secret">
         <Typography.Text strong>{t("apiKeys.secret")}</Typography.Text>
       </label>

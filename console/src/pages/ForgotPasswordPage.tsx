@@ -33,7 +33,7 @@ export default function ForgotPasswordPage() {
       </Typography.Title>
       <ErrorAlert error={error} />
       {done ? (
-        <Alert type="success" showIcon role="status" title={t("auth.resetDone")} style={{ marginBottom: 16 }} />
+        <Alert type="success" role="status" title={t("auth.resetDone")} style={{ marginBottom: 16 }} />
       ) : email === null ? (
         <>
           <Typography.Paragraph>{t("auth.resetIntro")}</Typography.Paragraph>
@@ -65,7 +65,7 @@ export default function ForgotPasswordPage() {
         </>
       ) : (
         <>
-          <Alert type="info" showIcon role="status" title={t("auth.codeSent")} style={{ marginBottom: 16 }} />
+          <Alert type="info" role="status" title={t("auth.codeSent")} style={{ marginBottom: 16 }} />
           <NewPasswordFields
             busy={busy}
             submitLabel={t("auth.resetPassword")}

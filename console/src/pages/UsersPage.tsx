@@ -53,7 +53,7 @@ export default function UsersPage() {
         loading={users.isFetching}
         dataSource={users.data?.items ?? []}
         pagination={false}
-        locale={{ emptyText: t("users.empty") }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t("users.empty")}</Typography.Text> }}
         columns={[
           {
             title: t("users.name"),
@@ -80,7 +80,7 @@ export default function UsersPage() {
             title: t("users.status"),
             dataIndex: "status",
             render: (status: User["status"]) => (
-              <Tag color={status === "active" ? "green" : status === "disabled" ? "default" : "blue"}>
+              <Tag variant={status === "active" ? "outlined" : "filled"}>
                 {t(`users.statuses.${status}`)}
               </Tag>
             ),
@@ -111,9 +111,9 @@ export default function UsersPage() {
       <InviteDialog
         open={inviting}
         onClose={() => setInviting(false)}
-        onInvited={(email) => {
+        onInvited={() => {
           setInviting(false);
-          void message.success(t("users.invited_message", { email }));
+          void message.success(t("users.invited_message"));
           void queryClient.invalidateQueries({ queryKey: USERS_KEY });
         }}
         roleOptions={roleOptions}
@@ -130,7 +130,7 @@ function InviteDialog({
 }: {
   open: boolean;
   onClose: () => void;
-  onInvited: (email: string) => void;
+  onInvited: () => void;
   roleOptions: { value: Role; label: string }[];
 }) {
   const { t } = useTranslation();
@@ -150,7 +150,7 @@ function InviteDialog({
       if (lastInvite.current?.body !== body) lastInvite.current = { body, key: newIdempotencyKey() };
       await api.users.invite(invite, lastInvite.current.key);
       form.resetFields();
-      onInvited(invite.email);
+      onInvited();
     } catch (error) {
       report(error);
     } finally {
