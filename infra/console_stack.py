@@ -8,6 +8,7 @@ from aws_cdk import Acknowledgment, CfnOutput, DefaultStackSynthesizer, Duration
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
@@ -201,12 +202,16 @@ class ConsoleStack(Stack):
             )
         Validations.of(self.distribution).acknowledge(*acknowledgments)
 
+        deployment_logs = logs.LogGroup(
+            self, "DeploymentLogs", retention=stage.log_retention, removal_policy=stage.removal_policy
+        )
         # Hashed assets first (never pruned, so a page still holding the previous index.html can load its
         # lazily imported chunks), then index.html and config.json, which name them and are revalidated.
         assets = s3deploy.BucketDeployment(
             self,
             "Assets",
             destination_bucket=self.bucket,
+            log_group=deployment_logs,
             sources=[s3deploy.Source.asset(str(console_dist))],
             exclude=["*"],
             include=[HASHED_ASSETS],
@@ -221,6 +226,7 @@ class ConsoleStack(Stack):
             self,
             "EntryPoints",
             destination_bucket=self.bucket,
+            log_group=deployment_logs,
             sources=[
                 s3deploy.Source.asset(str(console_dist), exclude=[HASHED_ASSETS]),
                 s3deploy.Source.json_data(

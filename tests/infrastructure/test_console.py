@@ -239,3 +239,13 @@ def test_outputs_name_the_console_url_and_distribution(synthesized):
         {"Fn::GetAtt": [distribution_id, "DomainName"]},
     ]
     assert outputs["DistributionId"]["Value"] == {"Ref": distribution_id}
+
+
+def test_deployment_handler_logs_are_retained_for_the_stage(synthesized):
+    # Given aws-cdk-lib's deploy-time function that copies the files, and the console stack's log groups
+    [handler] = _resources(synthesized, "AWS::Lambda::Function").values()
+    log_groups = _resources(synthesized, "AWS::Logs::LogGroup")
+    # Then it logs into a log group of the stack that expires, kept like the service functions' logs in prod
+    log_group_id = handler["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+    assert log_groups[log_group_id]["Properties"]["RetentionInDays"] == 365
+    assert log_groups[log_group_id]["DeletionPolicy"] == "Retain"
