@@ -55,6 +55,8 @@ export function Providers({ children }: { children: ReactNode }) {
           colorLink: "#1f5fa8",
           colorTextSecondary: "rgba(0, 0, 0, 0.65)",
           colorTextDescription: "rgba(0, 0, 0, 0.65)",
+          // No fades or zooms: a half-faded dialog is unreadable for a moment, and work tools need no show.
+          motion: false,
         },
       }}
       // antd would show "保存" as "保 存": the accessible name must be the word itself.

@@ -228,6 +228,8 @@ function SecretDialog({ created, onDone }: { created: CreatedApiKey | null; onDo
       title={t("apiKeys.secretTitle")}
       closable={false}
       mask={{ closable: false }}
+      // A closed antd modal keeps its last content in the DOM; the secret must leave the page with it.
+      destroyOnHidden
       afterClose={() => setCopied(false)}
       footer={[
         <Button key="done" type="primary" onClick={onDone}>
