@@ -115,6 +115,9 @@ class LocalRuntime:
         # The same moto port as before if free, so a console still holding the old Cognito endpoint works.
         moto_port = self._serve(moto_gate, saved.cursors.moto_port if saved else 0, "moto", MotoRequestHandler)
         self.moto_url = f"http://{self.host}:{moto_port}"
+        # Leave the process's moto globals empty on stop (while this environment still allows SES in ap-east-1,
+        # which moto's reset re-creates), so a later mock_aws() in the same process starts clean.
+        self._stoppers.append(lambda: self._post_moto_api("/moto-api/reset", {}))
         # moto's backends are process globals: start empty even if an earlier runtime ran in this process.
         self._post_moto_api("/moto-api/reset", {})
         if saved:
