@@ -72,7 +72,7 @@ class RunningProduct:
         }
         log = log_path.open("w")
         process = subprocess.Popen(  # noqa: S603 - our own runtime
-            [sys.executable, "-m", "local", "--port", str(port), "--reset"],
+            [sys.executable, "-m", "local", "--port", str(port), "--ephemeral"],
             cwd=REPO_ROOT,
             env=env,
             stdout=log,
