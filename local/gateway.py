@@ -54,7 +54,9 @@ class Gateway:
         mailbox: Mailbox,
         recent_events: Callable[[], list[dict]],
         runtime_config: Callable[[], dict],
+        console_dist: Path = CONSOLE_DIST,
     ):
+        self._console_dist = console_dist
         self._invoke_api = invoke_api
         self._api_routes = api_routes
         self._authorizer = authorizer
@@ -126,13 +128,19 @@ class Gateway:
         return response
 
     def _console(self, path: str) -> Response:
-        if not (CONSOLE_DIST / "index.html").is_file():
+        if not (self._console_dist / "index.html").is_file():
             return Response(_NOT_BUILT_PAGE, content_type="text/html; charset=utf-8")
-        file_path = safe_join(str(CONSOLE_DIST), path.lstrip("/")) if path != "/" else None
+        file_path = safe_join(str(self._console_dist), path.lstrip("/")) if path != "/" else None
         if file_path is None or not Path(file_path).is_file():
-            file_path = str(CONSOLE_DIST / "index.html")  # SPA fallback: the console routes client-side
+            if "." in path.rsplit("/", 1)[-1]:
+                # A missing file stays missing (as the CloudFront routing function does): answering a script
+                # request with index.html would break the page in a way the browser caches.
+                return Response("Not found", status=404, content_type="text/plain; charset=utf-8")
+            file_path = str(self._console_dist / "index.html")  # SPA fallback: the console routes client-side
         content_type = mimetypes.guess_type(file_path)[0] or "application/octet-stream"
-        return Response(Path(file_path).read_bytes(), content_type=content_type)
+        hashed_asset = "/assets/" in path
+        cache = "public, max-age=31536000, immutable" if hashed_asset else "no-cache"
+        return Response(Path(file_path).read_bytes(), content_type=content_type, headers={"Cache-Control": cache})
 
 
 def _to_werkzeug(response: ProxyResponse) -> Response:
