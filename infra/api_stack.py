@@ -1,9 +1,15 @@
 """The REST API: the api function behind `/v1/{proxy+}`, one Lambda TOKEN authorizer on every route but
-the public ones, usage plans per tenant tier, a WAF web ACL, access logs and X-Ray."""
+the public ones, usage plans per tenant tier, a WAF web ACL, access logs and X-Ray.
+
+Usage plans apply per tenant: onboarding (workflows stack) creates each tenant's API key on its tier's
+plan, the authorizer returns that key as usageIdentifierKey (key source AUTHORIZER) and every authorized
+method requires it. The workflows function needs the plans' ids, so the workflows stack depends on this
+one; this stack names the onboarding state machine by its deterministic ARN instead of referencing it.
+"""
 
 import json
 
-from aws_cdk import Acknowledgment, Duration, SecretValue, Stack, Validations
+from aws_cdk import Acknowledgment, ArnFormat, Duration, SecretValue, Stack, Validations
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
@@ -17,13 +23,14 @@ from infra.constructs.web_acl import ApiWebAcl
 from infra.data_stack import DataStack
 from infra.events_stack import EventsStack
 from infra.stage import Stage
-from infra.workflows_stack import WorkflowsStack, grant_send_mail, grant_user_directory
+from infra.workflows_stack import grant_send_mail, grant_user_directory
 from servicejob.dal.keys import rate_limit_pk
 from servicejob.deployment_spec import (
     AUTHORIZER_CACHE_SECONDS,
     FUNCTIONS,
     GATEWAY_PROBLEMS,
     PUBLIC_ROUTES,
+    STATE_MACHINES,
     TIERS,
 )
 from servicejob.errors import PROBLEM_CONTENT_TYPE
@@ -41,12 +48,16 @@ class ApiStack(Stack):
         data: DataStack,
         auth: AuthStack,
         events_stack: EventsStack,
-        workflows: WorkflowsStack,
         layers_dir,
         **kwargs,
     ):
         super().__init__(scope, construct_id, **kwargs)
-        onboarding = workflows.state_machines["TenantOnboarding"]
+        onboarding_arn = self.format_arn(
+            service="states",
+            resource="stateMachine",
+            resource_name=STATE_MACHINES["TenantOnboarding"].physical_name(stage.name),
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
         # HMAC key for pagination cursors; resolved into the environment at deploy time.
         self.cursor_secret = secretsmanager.Secret(
             self,
@@ -93,7 +104,7 @@ class ApiStack(Stack):
                 **settings_environment(
                     event_bus_name=events_stack.bus.event_bus_name,
                     documents_bucket=data.documents_bucket.bucket_name,
-                    onboarding_state_machine_arn=onboarding.state_machine_arn,
+                    onboarding_state_machine_arn=onboarding_arn,
                     mail_from=stage.mail_from,
                 ),
             },
@@ -101,7 +112,7 @@ class ApiStack(Stack):
         for function in (self.authorizer_function, self.api_function):
             data.grant_assume_tenant_role(function.function)
         api_fn = self.api_function.function
-        onboarding.grant_start_execution(api_fn)
+        api_fn.add_to_role_policy(iam.PolicyStatement(actions=["states:StartExecution"], resources=[onboarding_arn]))
         grant_user_directory(api_fn, auth)  # POST /v1/users invitations, disabling users
         grant_send_mail(api_fn, stage, self)
         # Signup rate limiting (servicejob.dal.rate_limits): control-plane counters, the only items the
@@ -184,8 +195,8 @@ class ApiStack(Stack):
         integration = apigw.LambdaIntegration(api_fn, proxy=True)
         unauthenticated: list[apigw.Method] = []
         proxy = self.api.root.resource_for_path(PROXY_PATH)
-        # api_key_required waits for the authorizer to return the tenant's usageIdentifierKey (see usage plans).
-        proxy.add_method("ANY", integration, authorizer=authorizer)
+        # The authorizer returns the tenant's usage key; without one (not backfilled) the gateway answers 403.
+        proxy.add_method("ANY", integration, authorizer=authorizer, api_key_required=True)
         # CORS preflight carries no credentials; the handler answers it (one CORS configuration).
         unauthenticated.append(proxy.add_method("OPTIONS", integration))
         for http_method, path in sorted(PUBLIC_ROUTES):

@@ -67,16 +67,6 @@ def build_app(
     data = DataStack(app, f"{prefix}-Data", stage=stage, env=env)
     auth = AuthStack(app, f"{prefix}-Auth", stage=stage, env=env)
     events_stack = EventsStack(app, f"{prefix}-Events", stage=stage, data=data, layers_dir=layers_dir, env=env)
-    workflows = WorkflowsStack(
-        app,
-        f"{prefix}-Workflows",
-        stage=stage,
-        data=data,
-        auth=auth,
-        events_stack=events_stack,
-        layers_dir=layers_dir,
-        env=env,
-    )
     api = ApiStack(
         app,
         f"{prefix}-Api",
@@ -84,7 +74,18 @@ def build_app(
         data=data,
         auth=auth,
         events_stack=events_stack,
-        workflows=workflows,
+        layers_dir=layers_dir,
+        env=env,
+    )
+    # After the api stack: onboarding attaches each tenant's usage key to the api stack's usage plans.
+    workflows = WorkflowsStack(
+        app,
+        f"{prefix}-Workflows",
+        stage=stage,
+        data=data,
+        auth=auth,
+        events_stack=events_stack,
+        usage_plans=api.usage_plans,
         layers_dir=layers_dir,
         env=env,
     )

@@ -1,7 +1,13 @@
 """The state machines of `servicejob.deployment_spec.STATE_MACHINES`, loaded from their ASL files with
-`${...}` replaced by function ARNs, and the workflows task function."""
+`${...}` replaced by function ARNs, and the workflows task function.
+
+Built after the api stack: onboarding puts each tenant's usage key on the api stack's usage plan of its tier.
+"""
+
+from collections.abc import Mapping
 
 from aws_cdk import Acknowledgment, Aws, Duration, Stack, Validations
+from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
@@ -51,11 +57,13 @@ class WorkflowsStack(Stack):
         data: DataStack,
         auth: AuthStack,
         events_stack: EventsStack,
+        usage_plans: Mapping[str, apigw.IUsagePlan],
         layers_dir,
         **kwargs,
     ):
         super().__init__(scope, construct_id, **kwargs)
         layers = FunctionLayers(self, "Layers", layers_dir=layers_dir)
+        plan_ids = {tier: plan.usage_plan_id for tier, plan in sorted(usage_plans.items())}
         self.functions = {
             "workflows": ServiceFunction(
                 self,
@@ -71,6 +79,7 @@ class WorkflowsStack(Stack):
                     scheduler_role_arn=events_stack.scheduler_role.role_arn,
                     mail_from=stage.mail_from,
                     console_url=stage.console_url,
+                    usage_plan_ids=self.to_json_string(plan_ids),
                 ),
                 timeout=Duration.seconds(60),
             )
@@ -96,6 +105,25 @@ class WorkflowsStack(Stack):
                 id=f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:{stage.region}:<AWS::AccountId>:{tenant_groups}]",
                 reason="Schedule groups are created per tenant at onboarding, so their names are known only "
                 "by their tenant- prefix",
+            )
+        )
+
+        # servicejob.workflows.onboarding.TenantUsageKeys: find or create the tenant's API key (GetApiKeys,
+        # CreateApiKey) and put it on its tier's plan (CreateUsagePlanKey on exactly these plans).
+        api_keys = f"arn:{Aws.PARTITION}:apigateway:{stage.region}::/apikeys"
+        workflows.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="TenantUsageKeys", actions=["apigateway:GET", "apigateway:POST"], resources=[api_keys]
+            )
+        )
+        workflows.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="TenantUsagePlanKeys",
+                actions=["apigateway:POST"],
+                resources=[
+                    f"arn:{Aws.PARTITION}:apigateway:{stage.region}::/usageplans/{plan_id}/keys"
+                    for plan_id in plan_ids.values()
+                ],
             )
         )
 
