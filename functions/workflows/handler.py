@@ -39,6 +39,18 @@ def create_schedule_group(state: dict) -> dict:
     return {"name": dependencies().schedule_groups.ensure(state["tenant_id"])}
 
 
+def create_usage_key(state: dict) -> dict:
+    """Puts the tenant on its tier's usage plan; skipped where no usage plans are deployed (locally)."""
+    deps = dependencies()
+    if not deps.usage_keys.enabled:
+        return {"usage_key_id": None}
+    tenant = deps.tenants.get(state["tenant_id"])
+    key = deps.usage_keys.ensure(tenant.id, tenant.tier)
+    deps.tenants.set_usage_key(tenant.id, key.id, key.value, ACTOR)
+    # The id only: the result lands in the execution history and the log.
+    return {"usage_key_id": key.id}
+
+
 def invite_owner(state: dict) -> dict:
     deps = dependencies()
     tenant = deps.tenants.get(state["tenant_id"])
@@ -66,6 +78,7 @@ def mark_failed(state: dict) -> dict:
 TASKS: dict[str, Callable[[dict], dict]] = {
     "save_tenant": save_tenant,
     "create_schedule_group": create_schedule_group,
+    "create_usage_key": create_usage_key,
     "invite_owner": invite_owner,
     "mark_active": mark_active,
     "mark_failed": mark_failed,

@@ -16,7 +16,7 @@ from servicejob.deployment_spec import USER_POOL
 from servicejob.domain.tenants import TenantRepository
 from servicejob.domain.users import Invitations
 from servicejob.notify.mailer import SesMailer
-from servicejob.workflows.onboarding import TenantScheduleGroups
+from servicejob.workflows.onboarding import TenantScheduleGroups, TenantUsageKeys
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Dependencies:
     tenants: TenantRepository
     invitations: Invitations
     schedule_groups: TenantScheduleGroups
+    usage_keys: TenantUsageKeys
 
 
 @lru_cache(maxsize=1)
@@ -47,4 +48,5 @@ def dependencies() -> Dependencies:
             validity_days=USER_POOL.temporary_password_validity_days,
         ),
         schedule_groups=TenantScheduleGroups(session.client("scheduler")),
+        usage_keys=TenantUsageKeys(session.client("apigateway"), settings.usage_plan_ids),
     )

@@ -18,7 +18,7 @@ from ulid import ULID
 from local.lambda_dispatch import function_arn, install_lambda_dispatch
 from servicejob.config import get_settings
 from servicejob.dal.table_spec import create_table_request
-from servicejob.deployment_spec import STATE_MACHINES
+from servicejob.deployment_spec import STATE_MACHINES, TIERS
 
 PASSWORD_LINE = re.compile(r"^(?:Temporary password|臨時密碼|临时密码): (\S+)$", re.MULTILINE)
 
@@ -222,3 +222,120 @@ def test_signup_with_an_owner_email_already_in_use_fails_without_telling_the_cal
     from functions.api.wiring import dependencies
 
     assert dependencies().tenants.get(accepted["tenant_id"]).failure_reason == "OwnerEmailUnavailable"
+
+
+# ---- usage keys: the tenant's API Gateway key on its tier's usage plan --------------------------------
+@pytest.fixture
+def usage_plans(onboarding: OnboardingEnv, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """One usage plan per tier on a REST API in moto, named to the workflows function as in AWS."""
+    from functions.workflows import wiring as workflow_wiring
+
+    apigateway = boto3.client("apigateway", region_name=onboarding.region)
+    api_id = apigateway.create_rest_api(name=f"api-{ULID()}")["id"]
+    plan_ids = {
+        tier: apigateway.create_usage_plan(name=f"{tier}-{ULID()}", apiStages=[{"apiId": api_id, "stage": "v1"}])["id"]
+        for tier in TIERS
+    }
+    monkeypatch.setenv("SJ_USAGE_PLAN_IDS", json.dumps(plan_ids))
+    get_settings.cache_clear()
+    workflow_wiring.dependencies.cache_clear()
+    return plan_ids
+
+
+def keys_named(region: str, name: str) -> list[dict]:
+    apigateway = boto3.client("apigateway", region_name=region)
+    return [key for key in apigateway.get_api_keys(includeValues=True)["items"] if key["name"] == name]
+
+
+def plan_key_ids(region: str, plan_id: str) -> list[str]:
+    return [
+        key["id"]
+        for key in boto3.client("apigateway", region_name=region).get_usage_plan_keys(usagePlanId=plan_id)["items"]
+    ]
+
+
+def stored_tenant(tenant_id: str) -> dict:
+    settings = get_settings()
+    item = boto3.client("dynamodb", region_name=settings.region).get_item(
+        TableName=settings.table_name, Key={"PK": {"S": f"{tenant_id}#tenant"}, "SK": {"S": "META"}}
+    )["Item"]
+    return {name: next(iter(value.values())) for name, value in item.items()}  # {"S": x} / {"N": x} → x
+
+
+def test_onboarding_puts_the_tenant_on_the_basic_plan_with_its_own_usage_key(
+    onboarding: OnboardingEnv, usage_plans: dict[str, str]
+):
+    # Given usage plans per tier
+    # When a firm signs up and is onboarded
+    tenant_id = onboarding.sign_up(locale="en")
+    onboarding.wait_for_status(tenant_id, "active")
+
+    # Then one API Gateway key named after the tenant exists, with a gateway-generated value (no sjk_ key)
+    [key] = keys_named(onboarding.region, f"tenant-{tenant_id}")
+    assert key["enabled"] is True and key["value"] and not key["value"].startswith("sjk_")
+    # And it is on the basic plan only
+    assert plan_key_ids(onboarding.region, usage_plans["basic"]) == [key["id"]]
+    assert key["id"] not in plan_key_ids(onboarding.region, usage_plans["premium"])
+    # And the tenant record holds its id and value
+    record = stored_tenant(tenant_id)
+    assert (record["usage_key_id"], record["usage_key_value"]) == (key["id"], key["value"])
+    # And the value is neither in the execution history nor in the status answer
+    assert key["value"] not in execution_history(onboarding, tenant_id)
+    _, _, status = onboarding.call("GET", f"/v1/tenants/{tenant_id}/status", authorizer={})
+    assert key["value"] not in json.dumps(status)
+
+
+def test_a_retried_usage_key_step_reuses_the_key_and_attaches_it_once(
+    onboarding: OnboardingEnv, usage_plans: dict[str, str]
+):
+    from functions.workflows.handler import create_usage_key
+
+    # Given an onboarded tenant
+    tenant_id = onboarding.sign_up(locale="en")
+    onboarding.wait_for_status(tenant_id, "active")
+    [key] = keys_named(onboarding.region, f"tenant-{tenant_id}")
+    version = stored_tenant(tenant_id)["version"]
+
+    # When Step Functions retries the step (twice)
+    first = create_usage_key({"tenant_id": tenant_id})
+    second = create_usage_key({"tenant_id": tenant_id})
+
+    # Then the same key is reported, no second key exists, it is on the plan once, and the record is unchanged
+    assert first == second == {"usage_key_id": key["id"]}
+    assert len(keys_named(onboarding.region, f"tenant-{tenant_id}")) == 1
+    assert plan_key_ids(onboarding.region, usage_plans["basic"]).count(key["id"]) == 1
+    assert stored_tenant(tenant_id)["version"] == version
+
+
+def test_a_step_retried_after_the_key_was_created_but_not_recorded_records_that_key(
+    onboarding: OnboardingEnv, usage_plans: dict[str, str]
+):
+    from functions.workflows.handler import create_usage_key
+
+    # Given a tenant whose earlier attempt created its key, then failed before recording it
+    tenant_id = onboarding.sign_up(locale="en")
+    onboarding.wait_for_status(tenant_id, "active")
+    apigateway = boto3.client("apigateway", region_name=onboarding.region)
+    for key in keys_named(onboarding.region, f"tenant-{tenant_id}"):
+        apigateway.delete_api_key(apiKey=key["id"])
+    orphan = apigateway.create_api_key(name=f"tenant-{tenant_id}", enabled=True)
+
+    # When the step runs again
+    result = create_usage_key({"tenant_id": tenant_id})
+
+    # Then it adopts that key rather than creating another, and records it
+    assert result == {"usage_key_id": orphan["id"]}
+    assert [key["id"] for key in keys_named(onboarding.region, f"tenant-{tenant_id}")] == [orphan["id"]]
+    assert stored_tenant(tenant_id)["usage_key_value"] == orphan["value"]
+    assert orphan["id"] in plan_key_ids(onboarding.region, usage_plans["basic"])
+
+
+def test_without_usage_plans_onboarding_skips_the_usage_key(onboarding: OnboardingEnv):
+    # Given no usage plans configured (the local runtime)
+    # When a firm signs up
+    tenant_id = onboarding.sign_up(locale="en")
+    # Then it is onboarded all the same, with no API Gateway key and none recorded
+    onboarding.wait_for_status(tenant_id, "active")
+    assert keys_named(onboarding.region, f"tenant-{tenant_id}") == []
+    assert "usage_key_id" not in stored_tenant(tenant_id)
+    assert '"usage_key_id": null' in execution_history(onboarding, tenant_id).replace('\\"', '"')

@@ -66,6 +66,10 @@ class TenantItem(EntityItem, discriminator="tenant"):
     base_currency = UnicodeAttribute()
     locale = UnicodeAttribute()
     failure_reason = UnicodeAttribute(null=True)
+    # The tenant's API Gateway usage key (servicejob.workflows.onboarding.TenantUsageKeys); the value is
+    # what the authorizer returns as usageIdentifierKey and is never logged nor returned by the API.
+    usage_key_id = UnicodeAttribute(null=True)
+    usage_key_value = UnicodeAttribute(null=True)
 
 
 class UserItem(EntityItem, discriminator="user"):

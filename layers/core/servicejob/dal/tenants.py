@@ -98,6 +98,41 @@ class DynamoTenantRepository:
             raise Conflict(f"Tenant {tenant_id} is {current['status']['S']}, not provisioning.") from error
         return _to_tenant(TenantItem.from_raw_data(response["Attributes"]))
 
+    def set_usage_key(self, tenant_id: str, key_id: str, key_value: str, actor: str) -> None:
+        try:
+            self._clients.dynamodb(tenant_id).update_item(
+                TableName=self._table,
+                Key=self._key(tenant_id),
+                UpdateExpression=(
+                    "SET usage_key_id = :id, usage_key_value = :value, #version = #version + :one,"
+                    " updated_at = :now, updated_by = :actor"
+                ),
+                # A retried step finds its own key already recorded and changes nothing.
+                ConditionExpression=(
+                    "attribute_exists(PK) AND (attribute_not_exists(usage_key_id) OR usage_key_id <> :id)"
+                ),
+                ExpressionAttributeNames={"#version": "version"},
+                ExpressionAttributeValues={
+                    ":id": {"S": key_id},
+                    ":value": {"S": key_value},
+                    ":one": {"N": "1"},
+                    ":now": {"S": now_iso()},
+                    ":actor": {"S": actor},
+                },
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            if not error.response.get("Item"):
+                raise NotFound(f"No tenant with id {tenant_id}.") from error
+
+    def usage_key_value(self, tenant_id: str) -> str | None:
+        response = self._clients.dynamodb(tenant_id).get_item(
+            TableName=self._table, Key=self._key(tenant_id), ProjectionExpression="usage_key_value"
+        )
+        return response.get("Item", {}).get("usage_key_value", {}).get("S")
+
     def _key(self, tenant_id: str) -> dict:
         return {table_spec.PK: {"S": keys.tenant_pk(tenant_id)}, table_spec.SK: {"S": keys.META}}
 

@@ -91,6 +91,7 @@ class Tenant(BaseModel):
     base_currency: str
     locale: Locale
     failure_reason: str | None = None
+    usage_key_id: str | None = None  # the key's value stays in the repository (TenantRepository.usage_key_value)
 
 
 class TenantRepository(Protocol):
@@ -101,6 +102,14 @@ class TenantRepository(Protocol):
     def get(self, tenant_id: str) -> Tenant: ...
     def set_status(self, tenant_id: str, status: TenantStatus, actor: str, reason: str | None = None) -> Tenant:
         """Moves a provisioning tenant to `status`; repeating the same move is harmless."""
+        ...
+
+    def set_usage_key(self, tenant_id: str, key_id: str, key_value: str, actor: str) -> None:
+        """Records the tenant's API Gateway usage key; repeating it with the same key is harmless."""
+        ...
+
+    def usage_key_value(self, tenant_id: str) -> str | None:
+        """The usage key's value, None for a tenant onboarded without one."""
         ...
 
 
