@@ -6,8 +6,17 @@ console and external systems call the same paths. `Authorization: Bearer <jwt>` 
 `deployment_spec.AUTHORIZER_CACHE_SECONDS`, so the Allow covers the whole stage (`*/*`) and a revoked key
 is refused within that time. Anything invalid raises `Exception("Unauthorized")` (→ 401); the output
 `context` is exactly what functions/api/request_context.py reads.
+
+The answer also carries the tenant's usage key as `usageIdentifierKey` (the API's key source is
+AUTHORIZER): API Gateway then counts the request against the usage plan of the tenant's tier. A tenant
+without one (onboarded before usage keys, or locally) is still authorized; in AWS the gateway refuses it
+with 403 until it is backfilled (docs/operations.md).
 """
 
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Protocol
 
@@ -22,6 +31,7 @@ from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.models import UserItem
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.tenant_access import TenantClients
+from servicejob.dal.tenants import DynamoTenantRepository
 from servicejob.dal.users import USER_KIND
 from servicejob.domain.api_keys import ApiKeyRepository, authenticate_api_key
 from servicejob.errors import NotFound, Unauthenticated
@@ -41,19 +51,63 @@ class UserRecords(Protocol):
     def get(self, ctx: TenantContext, entity_id: str) -> UserItem: ...
 
 
+class UsageKeyValues(Protocol):
+    def usage_key_value(self, tenant_id: str) -> str | None: ...
+
+
+class CachedUsageKeys:
+    """Tenants' usage key values, remembered per container for `ttl_seconds`.
+
+    A key's value does not change (a tier change moves the same key to another plan), so only the first
+    authorization of a tenant in a container reads the tenant record: one GetItem, then none. Absent keys
+    are remembered too, and re-read after the TTL, so a backfill takes effect without a redeploy.
+    """
+
+    def __init__(
+        self,
+        source: UsageKeyValues,
+        ttl_seconds: float = 300.0,
+        max_tenants: int = 4096,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self._source = source
+        self._ttl = ttl_seconds
+        self._max = max_tenants
+        self._clock = clock
+        self._entries: OrderedDict[str, tuple[float, str | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def usage_key_value(self, tenant_id: str) -> str | None:
+        now = self._clock()
+        with self._lock:
+            entry = self._entries.get(tenant_id)
+            if entry and entry[0] > now:
+                self._entries.move_to_end(tenant_id)
+                return entry[1]
+        value = self._source.usage_key_value(tenant_id)
+        with self._lock:
+            self._entries[tenant_id] = (now + self._ttl, value)
+            self._entries.move_to_end(tenant_id)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+        return value
+
+
 class Authorizer:
-    def __init__(self, id_tokens: IdTokens, users: UserRecords, api_keys: ApiKeyRepository):
+    def __init__(self, id_tokens: IdTokens, users: UserRecords, api_keys: ApiKeyRepository, usage_keys: UsageKeyValues):
         self._id_tokens = id_tokens
         self._users = users
         self._api_keys = api_keys
+        self._usage_keys = usage_keys
 
     def authorize(self, authorization: str, method_arn: str, correlation_id: str = "") -> dict:
         """An Allow policy for the caller's stage with its verified context, or Unauthenticated."""
         resource = stage_wide_resource(method_arn)
         principal = self.principal(authorization, correlation_id)
         logger.append_keys(tenant_id=principal.tenant_id)
-        logger.info("authorized", extra={"principal": principal.actor})
-        return allow_policy(principal, resource)
+        usage_key = self._usage_keys.usage_key_value(principal.tenant_id)
+        logger.info("authorized", extra={"principal": principal.actor, "usage_key": usage_key is not None})
+        return allow_policy(principal, resource, usage_key)
 
     def principal(self, authorization: str, correlation_id: str = "") -> TenantContext:
         if authorization[: len(_BEARER)].lower() != _BEARER:
@@ -97,7 +151,7 @@ def stage_wide_resource(method_arn: str) -> str:
     return ":".join(parts[:5]) + f":{api_id}/{stage}/*/*"
 
 
-def allow_policy(principal: TenantContext, resource: str) -> dict:
+def allow_policy(principal: TenantContext, resource: str, usage_key: str | None = None) -> dict:
     # API Gateway context values must be strings; absent rather than empty when they do not apply.
     context = {
         "tenant_id": principal.tenant_id,
@@ -109,7 +163,7 @@ def allow_policy(principal: TenantContext, resource: str) -> dict:
         context["locale"] = principal.locale
     if principal.kind is PrincipalKind.API_KEY:
         context["scopes"] = ",".join(sorted(principal.scopes))
-    return {
+    policy = {
         "principalId": principal.actor,
         "policyDocument": {
             "Version": "2012-10-17",
@@ -117,6 +171,9 @@ def allow_policy(principal: TenantContext, resource: str) -> dict:
         },
         "context": context,
     }
+    if usage_key:
+        policy["usageIdentifierKey"] = usage_key
+    return policy
 
 
 @lru_cache(maxsize=1)
@@ -131,6 +188,7 @@ def authorizer() -> Authorizer:
         api_keys=DynamoApiKeyRepository(
             EntityStore(clients, API_KEY_KIND, settings.table_name, cursors), clients, settings.table_name
         ),
+        usage_keys=CachedUsageKeys(DynamoTenantRepository(clients, settings.table_name)),
     )
 
 

@@ -18,7 +18,9 @@ from servicejob.config import get_settings
 from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.tenant_access import TenantClients
+from servicejob.dal.tenants import DynamoTenantRepository
 from servicejob.dal.users import USER_KIND
+from servicejob.domain.tenants import SignupRequest
 from servicejob.observability import logger
 from servicejob.tenancy.context import system_context
 
@@ -252,7 +254,9 @@ def add_user_record(tenant_id: str, sub: str, role: str, status: str = "active")
 def cognito_authorizer(pool: CognitoPool, client_id: str | None = None) -> authorizer_function.Authorizer:
     """The production authorizer wiring, except that the JWKS comes from moto's bundled file."""
     default = authorizer_function.authorizer()
-    return authorizer_function.Authorizer(pool.verifier(client_id), default._users, default._api_keys)
+    return authorizer_function.Authorizer(
+        pool.verifier(client_id), default._users, default._api_keys, default._usage_keys
+    )
 
 
 def test_a_cognito_id_token_is_allowed_with_the_role_from_the_user_record(authorizer_aws):
@@ -301,3 +305,67 @@ def test_a_token_for_another_app_client_is_refused(authorizer_aws):
         cognito_authorizer(pool, client_id="another-client").authorize(
             f"Bearer {id_token}", method_arn("GET", "/v1/accounts")
         )
+
+
+# ---- usage keys (usageIdentifierKey) ------------------------------------------------------------------
+def record_usage_key(tenant_id: str) -> str:
+    """The tenant record as onboarding leaves it: saved, then given its API Gateway usage key."""
+    settings = get_settings()
+    tenants = DynamoTenantRepository(TenantClients(settings), settings.table_name)
+    signup = SignupRequest(
+        name="Firm", owner_email="o@example.com", owner_name="O", time_zone="Asia/Hong_Kong", base_currency="HKD"
+    )
+    tenants.save_provisioning(tenant_id, signup, actor="test")
+    value = f"usage-{ULID()}"
+    tenants.set_usage_key(tenant_id, f"key-{ULID()}", value, actor="test")
+    return value
+
+
+def test_an_api_key_of_a_tenant_with_a_usage_key_reads_it_once_per_container(
+    api, authorizer_aws, dynamodb_calls, captured_logs
+):
+    # Given a tenant with a usage key and a product API key
+    usage_key = record_usage_key(api.tenant_id)
+    key = create_key(api, ["accounts:read"])
+    dynamodb_calls.reset()
+    # When the key is presented twice (two API Gateway cache misses in one container)
+    first = authorize(f"Bearer {key['secret']}")
+    first_calls = dict(dynamodb_calls.calls)
+    dynamodb_calls.reset()
+    second = authorize(f"Bearer {key['secret']}")
+    # Then both answers carry the tenant's usage key
+    assert first["usageIdentifierKey"] == second["usageIdentifierKey"] == usage_key
+    # And the first read the key record and the tenant record (plus the last-used bookkeeping), the second
+    # only the key record: the usage key costs one GetItem per tenant per container
+    assert first_calls == {"GetItem": 2, "UpdateItem": 1}
+    assert dict(dynamodb_calls.calls) == {"GetItem": 1}
+    # And the usage key never reached a log line
+    assert usage_key not in "\n".join(captured_logs.lines)
+
+
+def test_a_cognito_user_of_a_tenant_with_a_usage_key_gets_it(authorizer_aws, dynamodb_calls):
+    # Given a signed-in user of a tenant with a usage key
+    pool, tenant_id = CognitoPool(), str(ULID())
+    sub, id_token = pool.sign_in(tenant_id)
+    add_user_record(tenant_id, sub, role="staff")
+    usage_key = record_usage_key(tenant_id)
+    checker = cognito_authorizer(pool)
+    dynamodb_calls.reset()
+    # When the token is checked twice
+    first = checker.authorize(f"Bearer {id_token}", method_arn("GET", "/v1/accounts"))
+    first_calls = dict(dynamodb_calls.calls)
+    dynamodb_calls.reset()
+    second = checker.authorize(f"Bearer {id_token}", method_arn("GET", "/v1/accounts"))
+    # Then both carry the usage key; the tenant record was read the first time only
+    assert first["usageIdentifierKey"] == second["usageIdentifierKey"] == usage_key
+    assert first_calls == {"GetItem": 2}
+    assert dict(dynamodb_calls.calls) == {"GetItem": 1}
+
+
+def test_a_tenant_without_a_usage_key_is_authorized_without_one(api, authorizer_aws):
+    # Given a tenant with no usage key recorded (onboarded before usage keys, or locally)
+    key = create_key(api, ["accounts:read"])
+    # When its key is presented / Then it is allowed, with no usageIdentifierKey
+    policy = authorize(f"Bearer {key['secret']}")
+    assert policy["context"]["tenant_id"] == api.tenant_id
+    assert "usageIdentifierKey" not in policy

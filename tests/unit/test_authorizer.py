@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 import pytest
 from ulid import ULID
 
-from functions.authorizer.handler import Authorizer, allow_policy, stage_wide_resource
+from functions.authorizer.handler import Authorizer, CachedUsageKeys, allow_policy, stage_wide_resource
 from servicejob.auth.api_keys import issue_api_key
 from servicejob.auth.tokens import IdTokenIdentity
 from servicejob.dal.models import UserItem
@@ -65,15 +65,32 @@ class FakeApiKeys:
         self.credentials[(ctx.tenant_id, key_id)].last_used_at = at
 
 
+@dataclass
+class FakeUsageKeys:
+    """Tenants' API Gateway usage key values; counts reads like the tenant record would see them."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    lookups: list[str] = field(default_factory=list)
+
+    def usage_key_value(self, tenant_id: str) -> str | None:
+        self.lookups.append(tenant_id)
+        return self.values.get(tenant_id)
+
+
 @pytest.fixture
 def parts():
     return FakeIdTokens(), FakeUsers(), FakeApiKeys()
 
 
 @pytest.fixture
-def authorizer(parts) -> Authorizer:
+def usage_keys() -> FakeUsageKeys:
+    return FakeUsageKeys()
+
+
+@pytest.fixture
+def authorizer(parts, usage_keys) -> Authorizer:
     id_tokens, users, keys = parts
-    return Authorizer(id_tokens, users, keys)
+    return Authorizer(id_tokens, users, keys, usage_keys)
 
 
 def signed_in_user(parts, **user_fields) -> tuple[str, IdTokenIdentity]:
@@ -220,3 +237,88 @@ def test_context_values_are_all_strings():
     context = allow_policy(principal, STAGE_WIDE)["context"]
     assert all(isinstance(value, str) for value in context.values())
     assert context["scopes"] == ""
+
+
+# ---- usage keys (usageIdentifierKey) -------------------------------------------------------------------
+def test_a_user_token_carries_the_tenants_usage_key(authorizer, parts, usage_keys):
+    # Given a signed-in user whose tenant has a usage key
+    token, identity = signed_in_user(parts)
+    usage_keys.values[identity.tenant_id] = "usage-key-of-the-tenant-0123456789"
+    # When authorized
+    policy = authorizer.authorize(f"Bearer {token}", METHOD_ARN)
+    # Then API Gateway is told the tenant's usage key, outside the context the API function reads
+    assert policy["usageIdentifierKey"] == "usage-key-of-the-tenant-0123456789"
+    assert "usage-key-of-the-tenant-0123456789" not in policy["context"].values()
+    assert usage_keys.lookups == [identity.tenant_id]
+
+
+def test_an_api_key_carries_its_tenants_usage_key(authorizer, parts, usage_keys):
+    # Given a product API key of a tenant with a usage key, and another tenant's usage key
+    plaintext, tenant_id, _ = stored_key(parts)
+    usage_keys.values[tenant_id] = "usage-key-a-0123456789abcdef"
+    usage_keys.values[str(ULID())] = "usage-key-b-0123456789abcdef"
+    # When the key is presented / Then its own tenant's usage key is returned
+    assert (
+        authorizer.authorize(f"Bearer {plaintext}", METHOD_ARN)["usageIdentifierKey"] == "usage-key-a-0123456789abcdef"
+    )
+
+
+def test_a_tenant_without_a_usage_key_is_still_authorized_without_one(authorizer, parts):
+    # Given a tenant onboarded before usage keys (or locally)
+    token, identity = signed_in_user(parts)
+    # When authorized / Then allowed, and no usageIdentifierKey is sent (AWS answers 403 until backfilled)
+    policy = authorizer.authorize(f"Bearer {token}", METHOD_ARN)
+    assert policy["context"]["tenant_id"] == identity.tenant_id
+    assert "usageIdentifierKey" not in policy
+
+
+def test_a_refused_caller_costs_no_usage_key_lookup(authorizer, parts, usage_keys):
+    plaintext, tenant_id, _ = stored_key(parts, revoked_at="2026-01-01T00:00:00.000Z")
+    usage_keys.values[tenant_id] = "usage-key-0123456789abcdef"
+    with pytest.raises(Unauthenticated):
+        authorizer.authorize(f"Bearer {plaintext}", METHOD_ARN)
+    assert usage_keys.lookups == []
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_cached_usage_keys_read_each_tenant_once_within_the_ttl():
+    # Given a cache over the tenant records with a 300 s TTL
+    source, clock = FakeUsageKeys(values={"t1": "k1"}), FakeClock()
+    cache = CachedUsageKeys(source, ttl_seconds=300, clock=clock)
+    # When a tenant with a key and one without are looked up repeatedly within the TTL
+    answers = [cache.usage_key_value(tenant) for tenant in ("t1", "t2", "t1", "t2")]
+    # Then each tenant's record was read once, absent keys included
+    assert answers == ["k1", None, "k1", None]
+    assert source.lookups == ["t1", "t2"]
+
+
+def test_cached_usage_keys_pick_up_a_backfilled_key_after_the_ttl():
+    # Given a tenant without a key, already looked up
+    source, clock = FakeUsageKeys(), FakeClock()
+    cache = CachedUsageKeys(source, ttl_seconds=300, clock=clock)
+    assert cache.usage_key_value("t1") is None
+    # When the key is backfilled and the TTL passes
+    source.values["t1"] = "k1"
+    clock.now += 299
+    still_cached = cache.usage_key_value("t1")
+    clock.now += 2
+    # Then the new key is read after the TTL, not before
+    assert (still_cached, cache.usage_key_value("t1")) == (None, "k1")
+
+
+def test_cached_usage_keys_hold_at_most_max_tenants_least_recently_used_out():
+    source = FakeUsageKeys(values={"t1": "k1", "t2": "k2", "t3": "k3"})
+    cache = CachedUsageKeys(source, max_tenants=2, clock=FakeClock())
+    for tenant in ("t1", "t2", "t1", "t3", "t1"):
+        cache.usage_key_value(tenant)
+    # t2 was the least recently used when t3 came in; t1 stayed cached
+    assert source.lookups == ["t1", "t2", "t3"]
+    cache.usage_key_value("t2")
+    assert source.lookups == ["t1", "t2", "t3", "t2"]
