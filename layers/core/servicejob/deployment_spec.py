@@ -139,6 +139,8 @@ GATEWAY_PROBLEMS: dict[str, GatewayProblem] = {
     "REQUEST_TOO_LARGE": GatewayProblem(413, "payload-too-large", "Payload too large", "The request is too large."),
     "THROTTLED": GatewayProblem(429, "rate-limited", "Too many requests", "Slow down and retry shortly."),
     "QUOTA_EXCEEDED": GatewayProblem(429, "quota-exceeded", "Quota exceeded", "The plan's request quota is used up."),
+    # No usage key from the authorizer: a tenant not yet on a usage plan (docs/operations.md, usage keys).
+    "INVALID_API_KEY": GatewayProblem(403, "forbidden", "Forbidden", "API access for your firm is not set up yet."),
     "AUTHORIZER_FAILURE": GatewayProblem(500, "internal-error", "Internal error", "Sign-in could not be checked."),
     "DEFAULT_5XX": GatewayProblem(502, "internal-error", "Internal error", "Something went wrong on our side."),
 }
