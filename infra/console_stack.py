@@ -15,6 +15,7 @@ from constructs import Construct
 
 from infra.api_stack import ApiStack
 from infra.auth_stack import AuthStack
+from infra.constructs.access_log_bucket import access_log_bucket
 from infra.stage import Stage
 
 # Vite names everything under assets/ by content hash: a changed file gets a new name, so it can be kept a year.
@@ -73,22 +74,7 @@ class ConsoleStack(Stack):
         # CloudFront standard logging writes with ACLs, which the data stack's log bucket (owner-enforced)
         # refuses; the console bucket's server access logs go here too, so the stack needs no reference
         # back into the data stack's bucket policy (which would make the two stacks depend on each other).
-        self.logs_bucket = s3.Bucket(
-            self,
-            "Logs",
-            encryption=s3.BucketEncryption.S3_MANAGED,  # neither log writer can use SSE-KMS without key grants
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.OBJECT_WRITER,
-            lifecycle_rules=[s3.LifecycleRule(id="expire-access-logs", expiration=Duration.days(365))],
-            removal_policy=stage.removal_policy,
-        )
-        Validations.of(self.logs_bucket).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-S1",
-                reason="This is the console's access log target itself; logging it would log its own log writes",
-            )
-        )
+        self.logs_bucket = access_log_bucket(self, "Logs", stage, s3.ObjectOwnership.OBJECT_WRITER, "console's")
         self.bucket = s3.Bucket(
             self,
             "Site",

@@ -1,12 +1,13 @@
 """The single table, the documents bucket, their key, and the tenant data role that request paths assume."""
 
-from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from infra.constructs.access_log_bucket import access_log_bucket
 from infra.constructs.service_function import function_role_arn
 from infra.constructs.tenant_data_role import TenantDataRole
 from infra.stage import Stage
@@ -56,21 +57,8 @@ class DataStack(Stack):
                 projection_type=dynamodb.ProjectionType.ALL,
             )
 
-        self.access_logs_bucket = s3.Bucket(
-            self,
-            "AccessLogs",
-            encryption=s3.BucketEncryption.S3_MANAGED,  # S3 server access logging cannot write to SSE-KMS
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            lifecycle_rules=[s3.LifecycleRule(id="expire-access-logs", expiration=Duration.days(365))],
-            removal_policy=stage.removal_policy,
-        )
-        Validations.of(self.access_logs_bucket).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-S1",
-                reason="This is the server access log target itself; logging it would log its own log writes",
-            )
+        self.access_logs_bucket = access_log_bucket(
+            self, "AccessLogs", stage, s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, "server"
         )
         self.documents_bucket = s3.Bucket(
             self,

@@ -66,7 +66,7 @@ class DynamoUserRepository:
         )
 
     def count_enabled_owners(self, ctx: TenantContext) -> int:
-        """Owners who can sign in. A Query on the tenant's user list (never a Scan); firms have few users."""
+        """Owners who can sign in. A Query on the tenant's user list, not a table-wide read; firms have few users."""
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": table_spec.GSI1.name,
