@@ -290,7 +290,7 @@ export interface components {
             name: string;
             /**
              * Scopes
-             * @description Permissions the key carries: accounts:read, accounts:write, audit:read
+             * @description Permissions the key carries: accounts:read, accounts:write, audit:read, contacts:read, contacts:write, opportunities:read, opportunities:write
              */
             scopes: components["schemas"]["Permission"][];
         };
@@ -424,7 +424,7 @@ export interface components {
          * Permission
          * @enum {string}
          */
-        Permission: "accounts:read" | "accounts:write" | "audit:read" | "users:read" | "users:manage" | "api-keys:manage" | "tenant:manage";
+        Permission: "accounts:read" | "accounts:write" | "contacts:read" | "contacts:write" | "opportunities:read" | "opportunities:write" | "sales-settings:manage" | "audit:read" | "users:read" | "users:manage" | "api-keys:manage" | "tenant:manage";
         /**
          * PrincipalKind
          * @enum {string}

@@ -22,6 +22,11 @@ class Role(StrEnum):
 class Permission(StrEnum):
     ACCOUNTS_READ = "accounts:read"
     ACCOUNTS_WRITE = "accounts:write"
+    CONTACTS_READ = "contacts:read"
+    CONTACTS_WRITE = "contacts:write"
+    OPPORTUNITIES_READ = "opportunities:read"
+    OPPORTUNITIES_WRITE = "opportunities:write"
+    SALES_SETTINGS_MANAGE = "sales-settings:manage"
     AUDIT_READ = "audit:read"
     USERS_READ = "users:read"
     USERS_MANAGE = "users:manage"
@@ -40,20 +45,34 @@ ROLE_RANK: dict[Role, int] = {
     Role.STAFF: 30,
 }
 
-_READ_ALL = {Permission.ACCOUNTS_READ, Permission.USERS_READ}
+_READ_ALL = {
+    Permission.ACCOUNTS_READ,
+    Permission.CONTACTS_READ,
+    Permission.OPPORTUNITIES_READ,
+    Permission.USERS_READ,
+}
+_SELL = {Permission.ACCOUNTS_WRITE, Permission.CONTACTS_WRITE, Permission.OPPORTUNITIES_WRITE}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.ADMIN: frozenset(Permission) - {Permission.TENANT_MANAGE},
-    Role.PARTNER: frozenset(_READ_ALL | {Permission.ACCOUNTS_WRITE, Permission.AUDIT_READ}),
-    Role.MANAGER: frozenset(_READ_ALL | {Permission.ACCOUNTS_WRITE, Permission.AUDIT_READ}),
+    Role.PARTNER: frozenset(_READ_ALL | _SELL | {Permission.AUDIT_READ, Permission.SALES_SETTINGS_MANAGE}),
+    Role.MANAGER: frozenset(_READ_ALL | _SELL | {Permission.AUDIT_READ}),
     Role.FINANCE: frozenset(_READ_ALL | {Permission.AUDIT_READ}),
-    Role.SALES: frozenset(_READ_ALL | {Permission.ACCOUNTS_WRITE}),
+    Role.SALES: frozenset(_READ_ALL | _SELL),
     Role.STAFF: frozenset(_READ_ALL),
 }
 
 # What an API key may be granted: data access only, never administration of people or keys.
 API_KEY_SCOPES: frozenset[Permission] = frozenset(
-    {Permission.ACCOUNTS_READ, Permission.ACCOUNTS_WRITE, Permission.AUDIT_READ}
+    {
+        Permission.ACCOUNTS_READ,
+        Permission.ACCOUNTS_WRITE,
+        Permission.CONTACTS_READ,
+        Permission.CONTACTS_WRITE,
+        Permission.OPPORTUNITIES_READ,
+        Permission.OPPORTUNITIES_WRITE,
+        Permission.AUDIT_READ,
+    }
 )
 
 

@@ -45,6 +45,8 @@ class EntityKind(Generic[I]):
     item_class: type[I]
     # The attribute whose normalized value orders the by-name index (GSI2); None: no name search.
     name_field: str | None = None
+    # (parent type, attribute holding the parent's id) for types listed under a parent (GSI3).
+    parent: tuple[str, str] | None = None
 
 
 class EntityStore(Generic[I]):
@@ -63,8 +65,22 @@ class EntityStore(Generic[I]):
             raise NotFound(f"No {self._kind.name} with id {entity_id}.")
         return self._kind.item_class.from_raw_data(item)
 
-    def list(self, ctx: TenantContext, limit: int, cursor: str | None, name_prefix: str | None = None) -> Page[I]:
-        if name_prefix is not None and self._kind.name_field is not None:
+    def list(
+        self,
+        ctx: TenantContext,
+        limit: int,
+        cursor: str | None,
+        name_prefix: str | None = None,
+        parent_id: str | None = None,
+    ) -> Page[I]:
+        """Newest first; or by name prefix; or the children of one parent (the kind's `parent`), oldest first."""
+        if parent_id is not None and self._kind.parent is not None:
+            parent_type, _ = self._kind.parent
+            query_id = f"{self._kind.name}:{parent_type}:{parent_id}"
+            index, key_condition = table_spec.GSI3, "GSI3PK = :pk"
+            values = {":pk": {"S": keys.children_pk(ctx.tenant_id, parent_type, parent_id, self._kind.name)}}
+            forward = True
+        elif name_prefix is not None and self._kind.name_field is not None:
             query_id = f"{self._kind.name}:name:{search_key(name_prefix)}"
             index, key_condition, values = (
                 table_spec.GSI2,
@@ -111,6 +127,7 @@ class EntityStore(Generic[I]):
             GSI1PK=keys.type_list_pk(ctx.tenant_id, self._kind.name),
             GSI1SK=entity_id,
             **self._name_index(ctx, entity_id, fields),
+            **self._parent_index(ctx, entity_id, fields),
             **fields,
         )
         self._client(ctx).put_item(
@@ -133,6 +150,8 @@ class EntityStore(Generic[I]):
                 sets[name] = value
         if self._kind.name_field is not None and self._kind.name_field in sets:
             sets.update(self._name_index(ctx, entity_id, sets))
+        if self._kind.parent is not None and self._kind.parent[1] in sets:
+            sets.update(self._parent_index(ctx, entity_id, sets))  # moved to another parent (a merge)
         return self._conditional_update(ctx, entity_id, sets, removes, expected_version)
 
     def soft_delete(self, ctx: TenantContext, entity_id: str, expected_version: int) -> I:
@@ -146,7 +165,7 @@ class EntityStore(Generic[I]):
         }
         if ctx.correlation_id:
             sets["correlation_id"] = ctx.correlation_id
-        removes = ["GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK"]
+        removes = ["GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK"]
         return self._conditional_update(ctx, entity_id, sets, removes, expected_version)
 
     # ---- internals ---------------------------------------------------------------------------
@@ -195,6 +214,15 @@ class EntityStore(Generic[I]):
         return {
             "GSI2PK": keys.name_index_pk(ctx.tenant_id, self._kind.name),
             "GSI2SK": f"{search_key(fields[self._kind.name_field])}#{entity_id}",
+        }
+
+    def _parent_index(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> dict[str, str]:
+        if self._kind.parent is None or not fields.get(self._kind.parent[1]):
+            return {}
+        parent_type, parent_field = self._kind.parent
+        return {
+            "GSI3PK": keys.children_pk(ctx.tenant_id, parent_type, fields[parent_field], self._kind.name),
+            "GSI3SK": entity_id,
         }
 
     def _attr_name(self, name: str) -> str:

@@ -30,6 +30,8 @@ class Item(Model):
     GSI1SK = UnicodeAttribute(null=True)
     GSI2PK = UnicodeAttribute(null=True)
     GSI2SK = UnicodeAttribute(null=True)
+    GSI3PK = UnicodeAttribute(null=True)
+    GSI3SK = UnicodeAttribute(null=True)
     expiration = TTLAttribute(null=True, attr_name=table_spec.TTL_ATTRIBUTE)
 
 
