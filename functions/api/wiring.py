@@ -12,8 +12,10 @@ from servicejob.dal.api_keys import API_KEY_KIND, DynamoApiKeyRepository
 from servicejob.dal.audit import DynamoAuditRepository
 from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.idempotency import IdempotentCommands
+from servicejob.dal.opportunities import OPPORTUNITY_KIND, DynamoOpportunityRepository
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.rate_limits import DynamoRateLimiter
+from servicejob.dal.sales_stages import SETTINGS_KIND, DynamoSalesStagesRepository
 from servicejob.dal.tenant_access import TenantClients
 from servicejob.dal.tenants import DynamoTenantRepository
 from servicejob.dal.users import USER_KIND, DynamoUserRepository
@@ -21,6 +23,8 @@ from servicejob.deployment_spec import USER_POOL
 from servicejob.domain.accounts import AccountRepository
 from servicejob.domain.api_keys import ApiKeyRepository
 from servicejob.domain.audit import AuditRepository
+from servicejob.domain.opportunities import OpportunityRepository
+from servicejob.domain.sales_stages import SalesStagesRepository
 from servicejob.domain.tenants import OnboardingWorkflow, RateLimiter, TenantRepository
 from servicejob.domain.users import Invitations, UserRepository
 from servicejob.notify.mailer import SesMailer
@@ -40,6 +44,8 @@ class Dependencies:
     invitations: Invitations
     signup_limiter: RateLimiter
     onboarding: OnboardingWorkflow
+    opportunities: OpportunityRepository
+    sales_stages: SalesStagesRepository
 
 
 @lru_cache(maxsize=1)
@@ -74,4 +80,6 @@ def dependencies() -> Dependencies:
         # Rate-limit counters are control-plane items (`ratelimit#...`): the function's own client.
         signup_limiter=DynamoRateLimiter(session.client("dynamodb"), settings.table_name),
         onboarding=StepFunctionsOnboarding(session.client("stepfunctions"), settings.onboarding_state_machine_arn),
+        opportunities=DynamoOpportunityRepository(EntityStore(clients, OPPORTUNITY_KIND, settings.table_name, cursors)),
+        sales_stages=DynamoSalesStagesRepository(EntityStore(clients, SETTINGS_KIND, settings.table_name, cursors)),
     )

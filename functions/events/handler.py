@@ -18,7 +18,7 @@ from servicejob.dal.audit import DynamoAuditRepository, entity_change
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.tenant_access import TenantClients
 from servicejob.domain.audit import AuditRepository, audit_entry
-from servicejob.events.models import domain_event
+from servicejob.events.models import domain_event, milestone_events
 from servicejob.events.publisher import EventPublisher
 from servicejob.observability import logger
 
@@ -50,7 +50,8 @@ def record_handler(record: DynamoDBRecord) -> None:
         return
     deps = dependencies()
     deps.audit.record(change, entry)
-    deps.publisher.publish(domain_event(change, entry))
+    for event in (domain_event(change, entry), *milestone_events(change, entry)):
+        deps.publisher.publish(event)
     logger.info(
         "change recorded",
         tenant_id=change.tenant_id,

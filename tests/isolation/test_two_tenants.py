@@ -26,6 +26,24 @@ CREATORS = {
         "POST", "/v1/api-keys", json={"name": "erp", "scopes": ["accounts:read"]}
     ).json()["id"],
 }
+
+
+def _opportunity(owner: SignedIn) -> str:
+    account_id = CREATORS["/v1/accounts/{account_id}"](owner)
+    body = {
+        "name": "年度審計",
+        "account_id": account_id,
+        "amount": {"amount": "1000", "currency": "HKD"},
+        "expected_close_date": "2027-01-31",
+    }
+    return owner.call("POST", "/v1/opportunities", json=body).json()["id"]
+
+
+CREATORS["/v1/opportunities/{opportunity_id}"] = _opportunity
+CREATORS["/v1/opportunities/{opportunity_id}/stage"] = _opportunity
+CREATORS["/v1/accounts/{account_id}/opportunities"] = CREATORS["/v1/accounts/{account_id}"]
+# Bodies that pass validation on paths whose POST is an action, so that only the tenant check can refuse them.
+ACTION_BODIES = {"/v1/opportunities/{opportunity_id}/stage": {"stage": "won"}}
 # Control-plane status of a signup: public by design, answers only provisioning/active/failed.
 NOT_TENANT_SCOPED = {"/v1/tenants/{tenant_id}/status"}
 WRITE_BODIES = {"patch": {"name": "乙公司"}}
@@ -51,7 +69,12 @@ def test_another_tenants_ids_answer_404_on_every_method(path, tenant_a: SignedIn
     concrete = path.replace(path[path.index("{") : path.index("}") + 1], resource_id)
     for method in _id_paths()[path]:
         # When tenant B calls it, with a plausible If-Match
-        response = tenant_b.call(method.upper(), concrete, json=WRITE_BODIES.get(method), headers={"If-Match": '"1"'})
+        response = tenant_b.call(
+            method.upper(),
+            concrete,
+            json=ACTION_BODIES.get(path, WRITE_BODIES.get(method)),
+            headers={"If-Match": '"1"'},
+        )
         # Then B is told it does not exist
         assert response.status_code == 404, f"{method.upper()} {path}: {response.status_code} {response.text}"
     # And A still sees it unchanged
@@ -59,7 +82,7 @@ def test_another_tenants_ids_answer_404_on_every_method(path, tenant_a: SignedIn
         assert tenant_a.call("GET", concrete).json().get("version", 1) == 1
 
 
-@pytest.mark.parametrize("collection", ["/v1/accounts", "/v1/users", "/v1/api-keys"])
+@pytest.mark.parametrize("collection", ["/v1/accounts", "/v1/users", "/v1/api-keys", "/v1/opportunities"])
 def test_lists_exclude_the_other_tenant(collection, tenant_a, tenant_b):
     # Given something of A's in the collection
     creator = next(create for path, create in CREATORS.items() if path.startswith(collection + "/"))

@@ -5,6 +5,7 @@ tenant-scoped clients (see `tenant_access`), so no model ever uses PynamoDB's cl
 """
 
 from pynamodb.attributes import (
+    Attribute,
     DiscriminatorAttribute,
     JSONAttribute,
     ListAttribute,
@@ -12,6 +13,7 @@ from pynamodb.attributes import (
     TTLAttribute,
     UnicodeAttribute,
 )
+from pynamodb.constants import MAP, STRING
 from pynamodb.models import Model
 
 from servicejob.config import get_settings
@@ -90,6 +92,39 @@ class ApiKeyItem(EntityItem, discriminator="apikey"):
     secret_hash = UnicodeAttribute()
     last_used_at = UnicodeAttribute(null=True)
     revoked_at = UnicodeAttribute(null=True)
+
+
+class SalesStagesItem(EntityItem, discriminator="sales-stages"):
+    """The tenant's funnel: one item, `{t}#settings#sales-stages` / META."""
+
+    stages = ListAttribute()  # of {key, names, probability, kind} maps
+
+
+class MoneyAttribute(Attribute[dict[str, str]]):
+    """servicejob.money.Money as a map {amount: S (the decimal string), currency: S}; a plain dict in Python."""
+
+    attr_type = MAP
+
+    def serialize(self, value: dict[str, str]) -> dict:
+        return {"amount": {STRING: str(value["amount"])}, "currency": {STRING: value["currency"]}}
+
+    def deserialize(self, value: dict) -> dict[str, str]:
+        return {"amount": value["amount"][STRING], "currency": value["currency"][STRING]}
+
+
+class OpportunityItem(EntityItem, discriminator="opportunity"):
+    name = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    amount = MoneyAttribute()
+    expected_close_date = UnicodeAttribute()
+    owner_user_id = UnicodeAttribute(null=True)
+    business_line = UnicodeAttribute(null=True)
+    stage = UnicodeAttribute()
+    probability = NumberAttribute()
+    status = UnicodeAttribute()
+    stage_history = ListAttribute()  # of {stage, entered_at, by} maps, oldest first
+    lost_reason = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
 
 
 class AuditItem(Item, discriminator="audit"):

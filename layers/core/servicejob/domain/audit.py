@@ -5,8 +5,8 @@ its audit entry cannot drift apart. Changes are diffed on the entity as the API 
 index attributes and secrets never reach the trail.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -17,6 +17,7 @@ from servicejob.auth.permissions import Permission
 from servicejob.dal.pagination import Page
 from servicejob.domain.accounts import Account
 from servicejob.domain.api_keys import ApiKey
+from servicejob.domain.opportunities import Opportunity, closed_as_won
 from servicejob.domain.users import User
 from servicejob.errors import FieldError, ValidationFailed
 from servicejob.tenancy.context import TenantContext
@@ -28,6 +29,11 @@ class AuditedType:
     resource: str  # plural, as in API paths and `GET /v1/audit?entity=accounts/{id}`
     event_prefix: str  # domain events are named `{event_prefix}.created|updated|deleted`
     model: type[BaseModel]  # the entity as the API returns it: event data and the fields that are diffed
+    # Events a write publishes besides `{event_prefix}.{action}`: name -> whether this write, given the entity's
+    # data before and after (None when absent), reaches that milestone (e.g. `opportunity.won`).
+    milestones: Mapping[str, Callable[[Mapping[str, Any] | None, Mapping[str, Any] | None], bool]] = field(
+        default_factory=dict
+    )
 
 
 # One line per audited entity type; everything else on the stream (idempotency records, counters,
@@ -36,6 +42,7 @@ AUDITED_TYPES: dict[str, AuditedType] = {
     audited.type: audited
     for audited in (
         AuditedType("account", "accounts", "account", Account),
+        AuditedType("opportunity", "opportunities", "opportunity", Opportunity, {"opportunity.won": closed_as_won}),
         AuditedType("user", "users", "user", User),
         AuditedType("apikey", "api-keys", "api_key", ApiKey),
     )

@@ -54,6 +54,16 @@ EVENT_MODELS: dict[str, type[DomainEvent]] = {
     )
     for audited in AUDITED_TYPES.values()
     for action in AuditAction
+} | {
+    name: create_model(
+        _model_name(name),
+        __base__=DomainEvent,
+        __doc__=f"Detail of `{name}` events, published besides `{audited.event_prefix}.updated` by the same write.",
+        type=(Literal[name], Field(description="The event name")),
+        data=(audited.model, Field(description="The entity after the change, as the API returns it")),
+    )
+    for audited in AUDITED_TYPES.values()
+    for name in audited.milestones
 }
 
 
@@ -74,6 +84,29 @@ def domain_event(change: EntityChange, entry: AuditEntry) -> DomainEvent:
         data=change.after.data,
         changes=entry.changes,
     )
+
+
+def milestone_events(change: EntityChange, entry: AuditEntry) -> list[DomainEvent]:
+    """The further events (the entity type's milestones) the same change publishes, each with its own event_id."""
+    if change.after is None:
+        return []
+    before = change.before.data if change.before is not None else None
+    return [
+        EVENT_MODELS[name](
+            event_id=f"{change.event_id}:{name}",
+            type=name,
+            tenant_id=change.tenant_id,
+            entity_id=change.entity_id,
+            version=entry.version,
+            actor=entry.actor,
+            occurred_at=entry.at,
+            correlation_id=entry.correlation_id,
+            data=change.after.data,
+            changes=entry.changes,
+        )
+        for name, reached in change.audited.milestones.items()
+        if reached(before, change.after.data)
+    ]
 
 
 def event_schema(name: str) -> dict[str, Any]:

@@ -1,0 +1,48 @@
+"""/v1/sales-settings: the tenant's sales stages (thin routes)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from servicejob.domain import sales_stages
+
+from ..openapi_docs import responses
+from ..request_context import tenant_context
+from ..wiring import dependencies
+from .conditional import etag, expected_version
+
+router = APIGatewayRouter()
+
+IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag from the last read")]
+
+
+def _stages_response(stages: sales_stages.SalesStages) -> Response[sales_stages.SalesStages]:
+    return Response(
+        status_code=200, body=stages, content_type="application/json", headers={"ETag": etag(stages.version)}
+    )
+
+
+@router.get(
+    "/stages",
+    summary="The tenant's sales stages, in funnel order (the default funnel until configured)",
+    tags=["sales-settings"],
+    responses=responses(200, "The sales stages"),
+)
+def get_sales_stages() -> Response[sales_stages.SalesStages]:
+    return _stages_response(sales_stages.get_sales_stages(tenant_context(router), dependencies().sales_stages))
+
+
+@router.put(
+    "/stages",
+    summary="Replace the sales stages (If-Match required)",
+    tags=["sales-settings"],
+    responses=responses(200, "The new sales stages"),
+)
+def replace_sales_stages(
+    stages: sales_stages.SalesStagesInput, if_match: IfMatch = None
+) -> Response[sales_stages.SalesStages]:
+    ctx = tenant_context(router)
+    replaced = sales_stages.replace_sales_stages(ctx, dependencies().sales_stages, stages, expected_version(if_match))
+    return _stages_response(replaced)
