@@ -20,7 +20,18 @@ from servicejob.observability import logger
 
 from .problems import field_path, from_domain_error, problem
 from .request_context import correlation_id, correlation_id_of
-from .routes import accounts, api_keys, audit, me, opportunities, sales_settings, tenants, users
+from .routes import (
+    accounts,
+    api_keys,
+    assignment_rules,
+    audit,
+    leads,
+    me,
+    opportunities,
+    sales_settings,
+    tenants,
+    users,
+)
 from .wiring import dependencies
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -61,6 +72,8 @@ app.include_router(audit.router, prefix="/v1/audit")
 app.include_router(tenants.router, prefix="/v1/tenants")
 app.include_router(users.router, prefix="/v1/users")
 app.include_router(me.router, prefix="/v1/me")
+app.include_router(leads.router, prefix="/v1/leads")
+app.include_router(assignment_rules.router, prefix="/v1/sales-settings/assignment-rules")
 app.include_router(opportunities.router, prefix="/v1/opportunities")
 app.include_router(opportunities.account_router, prefix="/v1/accounts")
 app.include_router(sales_settings.router, prefix="/v1/sales-settings")

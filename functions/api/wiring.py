@@ -8,10 +8,12 @@ import boto3
 from servicejob.auth.user_directory import CognitoUserDirectory, UserDirectory
 from servicejob.config import Settings, get_settings
 from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
+from servicejob.dal.assignment_rules import DynamoAssignmentRulesRepository
 from servicejob.dal.api_keys import API_KEY_KIND, DynamoApiKeyRepository
 from servicejob.dal.audit import DynamoAuditRepository
 from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.idempotency import IdempotentCommands
+from servicejob.dal.leads import LEAD_KIND, DynamoLeadRepository
 from servicejob.dal.opportunities import OPPORTUNITY_KIND, DynamoOpportunityRepository
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.rate_limits import DynamoRateLimiter
@@ -22,12 +24,14 @@ from servicejob.dal.users import USER_KIND, DynamoUserRepository
 from servicejob.deployment_spec import USER_POOL
 from servicejob.domain.accounts import AccountRepository
 from servicejob.domain.api_keys import ApiKeyRepository
+from servicejob.domain.assignment_rules import AssignmentRulesRepository
 from servicejob.domain.audit import AuditRepository
+from servicejob.domain.leads import LeadRepository
 from servicejob.domain.opportunities import OpportunityRepository
 from servicejob.domain.sales_stages import SalesStagesRepository
 from servicejob.domain.tenants import OnboardingWorkflow, RateLimiter, TenantRepository
 from servicejob.domain.users import Invitations, UserRepository
-from servicejob.notify.mailer import SesMailer
+from servicejob.notify.mailer import Mailer, SesMailer
 from servicejob.workflows.onboarding import StepFunctionsOnboarding
 
 
@@ -44,6 +48,9 @@ class Dependencies:
     invitations: Invitations
     signup_limiter: RateLimiter
     onboarding: OnboardingWorkflow
+    leads: LeadRepository
+    assignment_rules: AssignmentRulesRepository
+    mailer: Mailer
     opportunities: OpportunityRepository
     sales_stages: SalesStagesRepository
 
@@ -57,6 +64,7 @@ def dependencies() -> Dependencies:
     user_store = EntityStore(clients, USER_KIND, settings.table_name, cursors)
     users = DynamoUserRepository(user_store, clients, settings.table_name)
     user_directory = CognitoUserDirectory(session.client("cognito-idp"), settings.user_pool_id)
+    mailer = SesMailer(session.client("ses", region_name=settings.mail_region or settings.region), settings.mail_from)
     return Dependencies(
         settings=settings,
         accounts=DynamoAccountRepository(EntityStore(clients, ACCOUNT_KIND, settings.table_name, cursors)),
@@ -71,15 +79,16 @@ def dependencies() -> Dependencies:
         invitations=Invitations(
             users=users,
             directory=user_directory,
-            mailer=SesMailer(
-                session.client("ses", region_name=settings.mail_region or settings.region), settings.mail_from
-            ),
+            mailer=mailer,
             sign_in_url=settings.console_url,
             validity_days=USER_POOL.temporary_password_validity_days,
         ),
         # Rate-limit counters are control-plane items (`ratelimit#...`): the function's own client.
         signup_limiter=DynamoRateLimiter(session.client("dynamodb"), settings.table_name),
         onboarding=StepFunctionsOnboarding(session.client("stepfunctions"), settings.onboarding_state_machine_arn),
+        leads=DynamoLeadRepository(EntityStore(clients, LEAD_KIND, settings.table_name, cursors)),
+        assignment_rules=DynamoAssignmentRulesRepository(clients, settings.table_name),
+        mailer=mailer,
         opportunities=DynamoOpportunityRepository(EntityStore(clients, OPPORTUNITY_KIND, settings.table_name, cursors)),
         sales_stages=DynamoSalesStagesRepository(EntityStore(clients, SETTINGS_KIND, settings.table_name, cursors)),
     )

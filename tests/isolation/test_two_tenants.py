@@ -18,6 +18,7 @@ OPENAPI = json.loads((REPO_ROOT / "schemas" / "openapi.json").read_text())
 # How tenant A makes a resource for each templated path, and what each path answers another tenant.
 # A new endpoint with an id in its path fails `test_every_id_path_is_covered` until it is added here.
 CREATORS = {
+    "/v1/leads/{lead_id}": lambda owner: owner.call("POST", "/v1/leads", json={"company_name": "甲公司"}).json()["id"],
     "/v1/accounts/{account_id}": lambda owner: owner.call("POST", "/v1/accounts", json={"name": "甲公司"}).json()["id"],
     "/v1/users/{user_id}": lambda owner: owner.call(
         "POST", "/v1/users", json={"email": f"staff-{ULID()}@e2e.example".lower(), "name": "李小明", "role": "staff"}
@@ -42,8 +43,12 @@ def _opportunity(owner: SignedIn) -> str:
 CREATORS["/v1/opportunities/{opportunity_id}"] = _opportunity
 CREATORS["/v1/opportunities/{opportunity_id}/stage"] = _opportunity
 CREATORS["/v1/accounts/{account_id}/opportunities"] = CREATORS["/v1/accounts/{account_id}"]
-# Bodies that pass validation on paths whose POST is an action, so that only the tenant check can refuse them.
-ACTION_BODIES = {"/v1/opportunities/{opportunity_id}/stage": {"stage": "won"}}
+# Bodies that pass validation on paths whose write body differs from WRITE_BODIES (an action's POST, a
+# lead's PATCH), so that only the tenant check can refuse them.
+ACTION_BODIES = {
+    "/v1/opportunities/{opportunity_id}/stage": {"stage": "won"},
+    "/v1/leads/{lead_id}": {"company_name": "乙公司"},
+}
 # Control-plane status of a signup: public by design, answers only provisioning/active/failed.
 NOT_TENANT_SCOPED = {"/v1/tenants/{tenant_id}/status"}
 WRITE_BODIES = {"patch": {"name": "乙公司"}}
@@ -82,7 +87,7 @@ def test_another_tenants_ids_answer_404_on_every_method(path, tenant_a: SignedIn
         assert tenant_a.call("GET", concrete).json().get("version", 1) == 1
 
 
-@pytest.mark.parametrize("collection", ["/v1/accounts", "/v1/users", "/v1/api-keys", "/v1/opportunities"])
+@pytest.mark.parametrize("collection", ["/v1/accounts", "/v1/users", "/v1/api-keys", "/v1/opportunities", "/v1/leads"])
 def test_lists_exclude_the_other_tenant(collection, tenant_a, tenant_b):
     # Given something of A's in the collection
     creator = next(create for path, create in CREATORS.items() if path.startswith(collection + "/"))

@@ -26,6 +26,8 @@ class Permission(StrEnum):
     CONTACTS_WRITE = "contacts:write"
     OPPORTUNITIES_READ = "opportunities:read"
     OPPORTUNITIES_WRITE = "opportunities:write"
+    LEADS_READ = "leads:read"
+    LEADS_WRITE = "leads:write"
     SALES_SETTINGS_MANAGE = "sales-settings:manage"
     AUDIT_READ = "audit:read"
     USERS_READ = "users:read"
@@ -49,9 +51,15 @@ _READ_ALL = {
     Permission.ACCOUNTS_READ,
     Permission.CONTACTS_READ,
     Permission.OPPORTUNITIES_READ,
+    Permission.LEADS_READ,
     Permission.USERS_READ,
 }
-_SELL = {Permission.ACCOUNTS_WRITE, Permission.CONTACTS_WRITE, Permission.OPPORTUNITIES_WRITE}
+_SELL = {
+    Permission.ACCOUNTS_WRITE,
+    Permission.CONTACTS_WRITE,
+    Permission.OPPORTUNITIES_WRITE,
+    Permission.LEADS_WRITE,
+}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.ADMIN: frozenset(Permission) - {Permission.TENANT_MANAGE},
@@ -71,6 +79,8 @@ API_KEY_SCOPES: frozenset[Permission] = frozenset(
         Permission.CONTACTS_WRITE,
         Permission.OPPORTUNITIES_READ,
         Permission.OPPORTUNITIES_WRITE,
+        Permission.LEADS_READ,
+        Permission.LEADS_WRITE,
         Permission.AUDIT_READ,
     }
 )

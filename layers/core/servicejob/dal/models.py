@@ -60,6 +60,29 @@ class AccountItem(EntityItem, discriminator="account"):
     tags = ListAttribute(of=UnicodeAttribute, default=list)
 
 
+class LeadItem(EntityItem, discriminator="lead"):
+    company_name = UnicodeAttribute()
+    contact_name = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    source = UnicodeAttribute()
+    business_line = UnicodeAttribute(null=True)
+    region = UnicodeAttribute(null=True)
+    notes = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    owner_user_id = UnicodeAttribute(null=True)
+
+
+class AssignmentRulesItem(Item, discriminator="assignment_rules"):
+    """One per tenant: the ordered lead assignment rules, versioned for If-Match."""
+
+    version = NumberAttribute()
+    rules = JSONAttribute()
+    fallback_user_id = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute()
+
+
 class TenantItem(EntityItem, discriminator="tenant"):
     name = UnicodeAttribute()
     status = UnicodeAttribute()

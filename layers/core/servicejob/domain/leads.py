@@ -1,0 +1,142 @@
+"""Leads: prospective clients, owned by the user the tenant's assignment rules pick on create."""
+
+from collections.abc import Mapping
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from ulid import ULID
+
+from servicejob.auth.permissions import Permission
+from servicejob.dal.pagination import Page
+from servicejob.domain.accounts import LongText, Phone, ShortText
+from servicejob.domain.assignment_rules import (
+    AssignmentRulesRepository,
+    UserId,
+    UserLookup,
+    check_assignable,
+    owner_for,
+)
+from servicejob.notify.lead_assignment import lead_assignment_email
+from servicejob.notify.mailer import Mailer
+from servicejob.tenancy.context import TenantContext
+
+LeadSource = Literal["web", "referral", "event", "cold_call", "import", "other"]
+LeadStatus = Literal["new", "contacted", "qualified", "disqualified"]
+
+
+class LeadInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    company_name: ShortText = Field(description="The prospective client, e.g. 九龍貿易有限公司")
+    contact_name: ShortText | None = None
+    email: EmailStr | None = Field(default=None, max_length=254)
+    phone: Phone | None = None
+    source: LeadSource = "other"
+    business_line: ShortText | None = Field(default=None, description="e.g. audit, tax; drives assignment")
+    region: ShortText | None = Field(default=None, description="e.g. Hong Kong, Shenzhen; drives assignment")
+    notes: LongText | None = None
+
+
+class LeadPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    company_name: ShortText | None = None
+    contact_name: ShortText | None = None
+    email: EmailStr | None = Field(default=None, max_length=254)
+    phone: Phone | None = None
+    source: LeadSource | None = None
+    business_line: ShortText | None = None
+    region: ShortText | None = None
+    notes: LongText | None = None
+    status: LeadStatus | None = None
+    owner_user_id: UserId | None = Field(default=None, description="Reassigns the lead; the new owner is e-mailed")
+
+    @model_validator(mode="after")
+    def _required_fields_cannot_be_cleared(self) -> "LeadPatch":
+        for name in ("company_name", "source", "status"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+
+class Lead(LeadInput):
+    model_config = ConfigDict(extra="ignore")
+
+    status: LeadStatus
+    owner_user_id: str | None = None
+    id: str
+    version: int
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+
+
+class LeadRepository(Protocol):
+    def get(self, ctx: TenantContext, lead_id: str) -> Lead: ...
+    def add(self, ctx: TenantContext, lead_id: str, fields: Mapping[str, Any]) -> Lead: ...
+    def update(self, ctx: TenantContext, lead_id: str, changes: Mapping[str, Any], expected_version: int) -> Lead: ...
+    def delete(self, ctx: TenantContext, lead_id: str, expected_version: int) -> Lead: ...
+    def list(self, ctx: TenantContext, limit: int, cursor: str | None, name_prefix: str | None) -> Page[Lead]: ...
+
+
+def create_lead(
+    ctx: TenantContext, repository: LeadRepository, assignment: AssignmentRulesRepository, data: LeadInput
+) -> Lead:
+    """Two or three DynamoDB calls: the rules, the rule's round-robin counter when one matches, the put."""
+    ctx.require(Permission.LEADS_WRITE)
+    owner = owner_for(
+        assignment.get(ctx), data.business_line, data.region, lambda rule: assignment.next_turn(ctx, rule)
+    )
+    fields = data.model_dump(exclude_none=True) | {"status": "new"}
+    if owner is not None:
+        fields["owner_user_id"] = owner
+    return repository.add(ctx, str(ULID()), fields)
+
+
+def get_lead(ctx: TenantContext, repository: LeadRepository, lead_id: str) -> Lead:
+    ctx.require(Permission.LEADS_READ)
+    return repository.get(ctx, lead_id)
+
+
+def list_leads(
+    ctx: TenantContext, repository: LeadRepository, limit: int, cursor: str | None, name_prefix: str | None
+) -> Page[Lead]:
+    ctx.require(Permission.LEADS_READ)
+    return repository.list(ctx, limit, cursor, name_prefix or None)
+
+
+def update_lead(
+    ctx: TenantContext,
+    repository: LeadRepository,
+    users: UserLookup,
+    mailer: Mailer,
+    console_url: str,
+    lead_id: str,
+    patch: LeadPatch,
+    expected_version: int,
+) -> Lead:
+    ctx.require(Permission.LEADS_WRITE)
+    changes = patch.model_dump(exclude_unset=True)
+    new_owner_id = changes.get("owner_user_id")
+    # Only a change of owner is checked and notified; re-sending the current owner is a no-op.
+    owner = None
+    if new_owner_id is not None and repository.get(ctx, lead_id).owner_user_id != new_owner_id:
+        owner = check_assignable(ctx, users, {"owner_user_id": new_owner_id})[new_owner_id]
+    updated = repository.update(ctx, lead_id, changes, expected_version)
+    if owner is not None:
+        mailer.send(
+            owner.email,
+            lead_assignment_email(
+                locale=owner.locale,
+                owner_name=owner.name,
+                company_name=updated.company_name,
+                console_url=console_url,
+            ),
+        )
+    return updated
+
+
+def delete_lead(ctx: TenantContext, repository: LeadRepository, lead_id: str, expected_version: int) -> None:
+    ctx.require(Permission.LEADS_WRITE)
+    repository.delete(ctx, lead_id, expected_version)
