@@ -25,6 +25,7 @@ from .routes import (
     api_keys,
     assignment_rules,
     audit,
+    contacts,
     leads,
     me,
     opportunities,
@@ -67,6 +68,8 @@ def echo_correlation_id(app: APIGatewayRestResolver, next_middleware: NextMiddle
 
 app.use(middlewares=[echo_correlation_id, limit_body_size])
 app.include_router(accounts.router, prefix="/v1/accounts")
+app.include_router(contacts.router, prefix="/v1/contacts")
+app.include_router(contacts.account_router, prefix="/v1/accounts")
 app.include_router(api_keys.router, prefix="/v1/api-keys")
 app.include_router(audit.router, prefix="/v1/audit")
 app.include_router(tenants.router, prefix="/v1/tenants")

@@ -8,9 +8,10 @@ import boto3
 from servicejob.auth.user_directory import CognitoUserDirectory, UserDirectory
 from servicejob.config import Settings, get_settings
 from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
-from servicejob.dal.assignment_rules import DynamoAssignmentRulesRepository
 from servicejob.dal.api_keys import API_KEY_KIND, DynamoApiKeyRepository
+from servicejob.dal.assignment_rules import DynamoAssignmentRulesRepository
 from servicejob.dal.audit import DynamoAuditRepository
+from servicejob.dal.contacts import CONTACT_KIND, DynamoContactRepository
 from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.idempotency import IdempotentCommands
 from servicejob.dal.leads import LEAD_KIND, DynamoLeadRepository
@@ -26,6 +27,7 @@ from servicejob.domain.accounts import AccountRepository
 from servicejob.domain.api_keys import ApiKeyRepository
 from servicejob.domain.assignment_rules import AssignmentRulesRepository
 from servicejob.domain.audit import AuditRepository
+from servicejob.domain.contacts import ContactRepository
 from servicejob.domain.leads import LeadRepository
 from servicejob.domain.opportunities import OpportunityRepository
 from servicejob.domain.sales_stages import SalesStagesRepository
@@ -53,6 +55,7 @@ class Dependencies:
     mailer: Mailer
     opportunities: OpportunityRepository
     sales_stages: SalesStagesRepository
+    contacts: ContactRepository
 
 
 @lru_cache(maxsize=1)
@@ -91,4 +94,5 @@ def dependencies() -> Dependencies:
         mailer=mailer,
         opportunities=DynamoOpportunityRepository(EntityStore(clients, OPPORTUNITY_KIND, settings.table_name, cursors)),
         sales_stages=DynamoSalesStagesRepository(EntityStore(clients, SETTINGS_KIND, settings.table_name, cursors)),
+        contacts=DynamoContactRepository(EntityStore(clients, CONTACT_KIND, settings.table_name, cursors)),
     )

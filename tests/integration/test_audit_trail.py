@@ -183,6 +183,7 @@ def test_create_update_delete_are_audited_newest_first_and_published(api, pipeli
         "name": {"before": None, "after": "Acme"},
         "phone": {"before": None, "after": "+852 2345 6789"},
         "tags": {"before": None, "after": ["vip"]},
+        "status": {"before": None, "after": "prospect"},
     }
     assert renamed["changes"] == {
         "name": {"before": "Acme", "after": "香港會計師事務所有限公司"},
@@ -191,6 +192,7 @@ def test_create_update_delete_are_audited_newest_first_and_published(api, pipeli
     assert deleted["changes"] == {
         "name": {"before": "香港會計師事務所有限公司", "after": None},
         "tags": {"before": ["vip"], "after": None},
+        "status": {"before": "prospect", "after": None},
     }
     assert body["next_cursor"] is None
     # And the three domain events reached the bus, each matching its committed JSON Schema

@@ -43,11 +43,21 @@ def _opportunity(owner: SignedIn) -> str:
 CREATORS["/v1/opportunities/{opportunity_id}"] = _opportunity
 CREATORS["/v1/opportunities/{opportunity_id}/stage"] = _opportunity
 CREATORS["/v1/accounts/{account_id}/opportunities"] = CREATORS["/v1/accounts/{account_id}"]
+
+
+def _contact(owner: SignedIn) -> str:
+    account_id = CREATORS["/v1/accounts/{account_id}"](owner)
+    return owner.call("POST", "/v1/contacts", json={"account_id": account_id, "name_zh": "陳大文"}).json()["id"]
+
+
+CREATORS["/v1/contacts/{contact_id}"] = _contact
+CREATORS["/v1/accounts/{account_id}/contacts"] = CREATORS["/v1/accounts/{account_id}"]
 # Bodies that pass validation on paths whose write body differs from WRITE_BODIES (an action's POST, a
 # lead's PATCH), so that only the tenant check can refuse them.
 ACTION_BODIES = {
     "/v1/opportunities/{opportunity_id}/stage": {"stage": "won"},
     "/v1/leads/{lead_id}": {"company_name": "乙公司"},
+    "/v1/contacts/{contact_id}": {"title": "經理"},
 }
 # Control-plane status of a signup: public by design, answers only provisioning/active/failed.
 NOT_TENANT_SCOPED = {"/v1/tenants/{tenant_id}/status"}
@@ -87,7 +97,9 @@ def test_another_tenants_ids_answer_404_on_every_method(path, tenant_a: SignedIn
         assert tenant_a.call("GET", concrete).json().get("version", 1) == 1
 
 
-@pytest.mark.parametrize("collection", ["/v1/accounts", "/v1/users", "/v1/api-keys", "/v1/opportunities", "/v1/leads"])
+@pytest.mark.parametrize(
+    "collection", ["/v1/accounts", "/v1/users", "/v1/api-keys", "/v1/opportunities", "/v1/leads", "/v1/contacts"]
+)
 def test_lists_exclude_the_other_tenant(collection, tenant_a, tenant_b):
     # Given something of A's in the collection
     creator = next(create for path, create in CREATORS.items() if path.startswith(collection + "/"))

@@ -19,6 +19,19 @@ WRITERS = [Role.OWNER, Role.ADMIN, Role.PARTNER, Role.MANAGER, Role.SALES]
 READ_ONLY = [Role.FINANCE, Role.STAFF]
 
 
+class NoRecords:
+    """A user or contact lookup that knows no one: these tests set no references."""
+
+    def find(self, ctx: TenantContext, record_id: str) -> None:
+        return None
+
+    def get(self, ctx: TenantContext, record_id: str) -> Any:
+        raise NotFound(f"No record with id {record_id}.")
+
+
+NO_USERS = NO_CONTACTS = NoRecords()
+
+
 class InMemoryAccounts:
     """Implements AccountRepository with the same contract as DynamoAccountRepository."""
 
@@ -103,7 +116,9 @@ def tenant(tenant_id) -> str:
 
 
 def seeded(repository, tenant, user_ctx, name="Seed Co") -> Account:
-    return accounts.create_account(user_ctx(Role.OWNER, tenant), _conforms(repository), AccountInput(name=name))
+    return accounts.create_account(
+        user_ctx(Role.OWNER, tenant), _conforms(repository), NO_USERS, AccountInput(name=name)
+    )
 
 
 # ---- permission checks per role -----------------------------------------------------------------------
@@ -111,8 +126,10 @@ def seeded(repository, tenant, user_ctx, name="Seed Co") -> Account:
 def test_writers_create_update_and_delete(repository, tenant, user_ctx, role):
     ctx = user_ctx(role, tenant)
     # When a writer creates, renames and deletes an account
-    created = accounts.create_account(ctx, repository, AccountInput(name="  Acme  "))
-    updated = accounts.update_account(ctx, repository, created.id, AccountPatch(name="Acme 2"), 1)
+    created = accounts.create_account(ctx, repository, NO_USERS, AccountInput(name="  Acme  "))
+    updated = accounts.update_account(
+        ctx, repository, NO_USERS, NO_CONTACTS, created.id, AccountPatch(name="Acme 2"), 1
+    )
     accounts.delete_account(ctx, repository, created.id, 2)
     # Then each step took effect, recorded as that user
     assert (created.name, created.version, created.created_by) == ("Acme", 1, ctx.actor)
@@ -129,9 +146,9 @@ def test_read_only_roles_read_but_never_reach_the_repository_for_writes(reposito
     assert [a.id for a in accounts.list_accounts(ctx, repository, 10, None, None).items] == [account.id]
     calls_before = repository.calls
     with pytest.raises(Forbidden):
-        accounts.create_account(ctx, repository, AccountInput(name="Nope"))
+        accounts.create_account(ctx, repository, NO_USERS, AccountInput(name="Nope"))
     with pytest.raises(Forbidden):
-        accounts.update_account(ctx, repository, account.id, AccountPatch(name="Nope"), 1)
+        accounts.update_account(ctx, repository, NO_USERS, NO_CONTACTS, account.id, AccountPatch(name="Nope"), 1)
     with pytest.raises(Forbidden):
         accounts.delete_account(ctx, repository, account.id, 1)
     # The refusal happens before any storage call
@@ -144,11 +161,11 @@ def test_api_key_scopes_govern_access(repository, tenant, user_ctx, key_ctx):
     reader = key_ctx({Permission.ACCOUNTS_READ}, tenant)
     assert accounts.get_account(reader, repository, account.id).id == account.id
     with pytest.raises(Forbidden):
-        accounts.create_account(reader, repository, AccountInput(name="Nope"))
+        accounts.create_account(reader, repository, NO_USERS, AccountInput(name="Nope"))
     writer_only = key_ctx({Permission.ACCOUNTS_WRITE}, tenant)
     with pytest.raises(Forbidden):
         accounts.get_account(writer_only, repository, account.id)
-    created = accounts.create_account(writer_only, repository, AccountInput(name="By key"))
+    created = accounts.create_account(writer_only, repository, NO_USERS, AccountInput(name="By key"))
     assert created.created_by == writer_only.actor
 
 
@@ -164,16 +181,18 @@ def test_another_tenant_sees_nothing(repository, tenant, user_ctx):
 def test_stale_version_is_a_conflict_with_the_current_version(repository, tenant, user_ctx):
     account = seeded(repository, tenant, user_ctx)
     ctx = user_ctx(Role.MANAGER, tenant)
-    accounts.update_account(ctx, repository, account.id, AccountPatch(notes="first"), 1)
+    accounts.update_account(ctx, repository, NO_USERS, NO_CONTACTS, account.id, AccountPatch(notes="first"), 1)
     with pytest.raises(VersionConflict) as conflict:
-        accounts.update_account(ctx, repository, account.id, AccountPatch(notes="second"), 1)
+        accounts.update_account(ctx, repository, NO_USERS, NO_CONTACTS, account.id, AccountPatch(notes="second"), 1)
     assert conflict.value.current_version == 2
 
 
 def test_patch_changes_only_the_fields_sent(repository, tenant, user_ctx):
     ctx = user_ctx(Role.OWNER, tenant)
-    account = accounts.create_account(ctx, repository, AccountInput(name="Keep", phone="+852 2111 2222", tags=["a"]))
-    updated = accounts.update_account(ctx, repository, account.id, AccountPatch(phone=None), 1)
+    account = accounts.create_account(
+        ctx, repository, NO_USERS, AccountInput(name="Keep", phone="+852 2111 2222", tags=["a"])
+    )
+    updated = accounts.update_account(ctx, repository, NO_USERS, NO_CONTACTS, account.id, AccountPatch(phone=None), 1)
     assert (updated.name, updated.phone, updated.tags) == ("Keep", None, ["a"])
 
 

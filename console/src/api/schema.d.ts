@@ -41,6 +41,23 @@ export interface paths {
         patch: operations["update_account_v1_accounts__account_id__patch"];
         trace?: never;
     };
+    "/v1/accounts/{account_id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An account's contacts, oldest first (404 for an account not in this tenant) */
+        get: operations["list_account_contacts_v1_accounts__account_id__contacts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts/{account_id}/opportunities": {
         parameters: {
             query?: never;
@@ -108,6 +125,43 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List contacts, newest first, or search by name prefix */
+        get: operations["list_contacts_v1_contacts_get"];
+        put?: never;
+        /** Create a contact of an account */
+        post: operations["create_contact_v1_contacts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/contacts/{contact_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a contact */
+        get: operations["get_contact_v1_contacts__contact_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete a contact (If-Match required) */
+        delete: operations["delete_contact_v1_contacts__contact_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a contact (If-Match required) */
+        patch: operations["update_contact_v1_contacts__contact_id__patch"];
         trace?: never;
     };
     "/v1/leads": {
@@ -331,23 +385,61 @@ export interface components {
     schemas: {
         /** Account */
         Account: {
+            /** Ap Contact Id */
+            ap_contact_id?: string | null;
+            billing_address?: components["schemas"]["BillingAddress"] | null;
+            /**
+             * Branch
+             * @description Our office that serves the client
+             */
+            branch?: string | null;
+            /**
+             * Business Lines
+             * @description e.g. audit, tax, advisory
+             */
+            business_lines?: string[];
             /** Created At */
             created_at: string;
             /** Created By */
             created_by: string;
             /** Email */
             email?: string | null;
+            /**
+             * Hk Br Number
+             * @description HK Business Registration number
+             */
+            hk_br_number?: string | null;
             /** Id */
             id: string;
+            /** Industry */
+            industry?: string | null;
+            /** Last Contact At */
+            last_contact_at?: string | null;
             /**
              * Name
              * @description Display name, e.g. 香港會計師事務所有限公司
              */
             name: string;
+            /** Next Contact At */
+            next_contact_at?: string | null;
             /** Notes */
             notes?: string | null;
             /** Phone */
             phone?: string | null;
+            /**
+             * Prc Uscc
+             * @description PRC unified social credit code (18 characters)
+             */
+            prc_uscc?: string | null;
+            /** Region */
+            region?: string | null;
+            /**
+             * Responsible User Id
+             * @description A user of this tenant
+             */
+            responsible_user_id?: string | null;
+            /** @default prospect */
+            status: components["schemas"]["AccountStatus"];
             /** Tags */
             tags?: string[];
             /** Updated At */
@@ -364,8 +456,26 @@ export interface components {
          * @description Fields a client may set. Unknown fields (a tenant id among them) are refused, never used.
          */
         AccountInput: {
+            billing_address?: components["schemas"]["BillingAddress"] | null;
+            /**
+             * Branch
+             * @description Our office that serves the client
+             */
+            branch?: string | null;
+            /**
+             * Business Lines
+             * @description e.g. audit, tax, advisory
+             */
+            business_lines?: string[];
             /** Email */
             email?: string | null;
+            /**
+             * Hk Br Number
+             * @description HK Business Registration number
+             */
+            hk_br_number?: string | null;
+            /** Industry */
+            industry?: string | null;
             /**
              * Name
              * @description Display name, e.g. 香港會計師事務所有限公司
@@ -375,6 +485,20 @@ export interface components {
             notes?: string | null;
             /** Phone */
             phone?: string | null;
+            /**
+             * Prc Uscc
+             * @description PRC unified social credit code (18 characters)
+             */
+            prc_uscc?: string | null;
+            /** Region */
+            region?: string | null;
+            /**
+             * Responsible User Id
+             * @description A user of this tenant
+             */
+            responsible_user_id?: string | null;
+            /** @description Defaults to prospect */
+            status?: components["schemas"]["AccountStatus"] | null;
             /** Tags */
             tags?: string[];
             /** Website */
@@ -392,19 +516,45 @@ export interface components {
          * @description A partial update: only the fields present change; `null` clears an optional field.
          */
         AccountPatch: {
+            /**
+             * Ap Contact Id
+             * @description The client's accounts-payable contact
+             */
+            ap_contact_id?: string | null;
+            billing_address?: components["schemas"]["BillingAddress"] | null;
+            /** Branch */
+            branch?: string | null;
+            /** Business Lines */
+            business_lines?: string[] | null;
             /** Email */
             email?: string | null;
+            /** Hk Br Number */
+            hk_br_number?: string | null;
+            /** Industry */
+            industry?: string | null;
             /** Name */
             name?: string | null;
             /** Notes */
             notes?: string | null;
             /** Phone */
             phone?: string | null;
+            /** Prc Uscc */
+            prc_uscc?: string | null;
+            /** Region */
+            region?: string | null;
+            /** Responsible User Id */
+            responsible_user_id?: string | null;
+            status?: components["schemas"]["AccountStatus"] | null;
             /** Tags */
             tags?: string[] | null;
             /** Website */
             website?: string | null;
         };
+        /**
+         * AccountStatus
+         * @enum {string}
+         */
+        AccountStatus: "prospect" | "active" | "inactive";
         /**
          * ApiKey
          * @description A key as listed: never its secret nor the secret's hash.
@@ -533,6 +683,163 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** BillingAddress */
+        BillingAddress: {
+            /** City */
+            city?: string | null;
+            /**
+             * Country
+             * @description ISO 3166-1 alpha-2, e.g. HK
+             */
+            country: string;
+            /**
+             * Lines
+             * @description Street address, one to four lines
+             */
+            lines: string[];
+            /** Postal Code */
+            postal_code?: string | null;
+            /** Region */
+            region?: string | null;
+        };
+        /** Contact */
+        Contact: {
+            /** Account Id */
+            account_id: string;
+            /** Created At */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Display Name */
+            display_name: string;
+            /** Email */
+            email?: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Is Primary
+             * @default false
+             */
+            is_primary: boolean;
+            /** Last Call At */
+            last_call_at?: string | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Name Zh */
+            name_zh?: string | null;
+            /** Next Call At */
+            next_call_at?: string | null;
+            /**
+             * Phones
+             * @default []
+             */
+            phones: components["schemas"]["ContactPhone"][];
+            /** Responsible User Id */
+            responsible_user_id?: string | null;
+            /**
+             * Roles
+             * @default []
+             */
+            roles: components["schemas"]["ContactRole"][];
+            /** Title */
+            title?: string | null;
+            /** Updated At */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Version */
+            version: number;
+        };
+        /** ContactInput */
+        ContactInput: {
+            /**
+             * Account Id
+             * @description The account (ULID) the contact works for
+             */
+            account_id: string;
+            /** Email */
+            email?: string | null;
+            /** Is Primary */
+            is_primary?: boolean | null;
+            /** Last Call At */
+            last_call_at?: string | null;
+            /**
+             * Name En
+             * @description English name, e.g. Peter Chan
+             */
+            name_en?: string | null;
+            /**
+             * Name Zh
+             * @description Chinese name, e.g. 陳大文
+             */
+            name_zh?: string | null;
+            /** Next Call At */
+            next_call_at?: string | null;
+            /** Phones */
+            phones?: components["schemas"]["ContactPhone"][] | null;
+            /**
+             * Responsible User Id
+             * @description A user of this tenant
+             */
+            responsible_user_id?: string | null;
+            /** Roles */
+            roles?: components["schemas"]["ContactRole"][] | null;
+            /** Title */
+            title?: string | null;
+        };
+        /** ContactPage */
+        ContactPage: {
+            /** Items */
+            items: components["schemas"]["Contact"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * ContactPatch
+         * @description A partial update: only the fields present change; `null` clears an optional field.
+         */
+        ContactPatch: {
+            /** Email */
+            email?: string | null;
+            /** Is Primary */
+            is_primary?: boolean | null;
+            /** Last Call At */
+            last_call_at?: string | null;
+            /**
+             * Name En
+             * @description English name, e.g. Peter Chan
+             */
+            name_en?: string | null;
+            /**
+             * Name Zh
+             * @description Chinese name, e.g. 陳大文
+             */
+            name_zh?: string | null;
+            /** Next Call At */
+            next_call_at?: string | null;
+            /** Phones */
+            phones?: components["schemas"]["ContactPhone"][] | null;
+            /**
+             * Responsible User Id
+             * @description A user of this tenant
+             */
+            responsible_user_id?: string | null;
+            /** Roles */
+            roles?: components["schemas"]["ContactRole"][] | null;
+            /** Title */
+            title?: string | null;
+        };
+        /** ContactPhone */
+        ContactPhone: {
+            kind: components["schemas"]["PhoneKind"];
+            /** Number */
+            number: string;
+        };
+        /**
+         * ContactRole
+         * @enum {string}
+         */
+        ContactRole: "decision_maker" | "accounts_payable" | "finance" | "operations" | "other";
         /** CreatedApiKey */
         CreatedApiKey: {
             /** Created At */
@@ -851,6 +1158,11 @@ export interface components {
          * @enum {string}
          */
         Permission: "accounts:read" | "accounts:write" | "contacts:read" | "contacts:write" | "opportunities:read" | "opportunities:write" | "leads:read" | "leads:write" | "sales-settings:manage" | "audit:read" | "users:read" | "users:manage" | "api-keys:manage" | "tenant:manage";
+        /**
+         * PhoneKind
+         * @enum {string}
+         */
+        PhoneKind: "mobile" | "office" | "fax";
         /**
          * PrincipalKind
          * @enum {string}
@@ -1729,6 +2041,131 @@ export interface operations {
             };
         };
     };
+    list_account_contacts_v1_accounts__account_id__contacts_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Account id (ULID) */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of contacts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_account_opportunities_v1_accounts__account_id__opportunities_get: {
         parameters: {
             query?: {
@@ -2243,6 +2680,630 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_contacts_v1_contacts_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+                /** @description Prefix of the English name, else the Chinese name; case- and width-insensitive */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of contacts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_contact_v1_contacts_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create safe */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_contact_v1_contacts__contact_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Contact id (ULID) */
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contact */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_contact_v1_contacts__contact_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last read */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Contact id (ULID) */
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_contact_v1_contacts__contact_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last read */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Contact id (ULID) */
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed contact */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
                 };
             };
             /** @description Malformed request */

@@ -48,7 +48,7 @@ def create_account(
     deps = dependencies()
 
     def create() -> dict:
-        return accounts.create_account(ctx, deps.accounts, account).model_dump(mode="json")
+        return accounts.create_account(ctx, deps.accounts, deps.users, account).model_dump(mode="json")
 
     if idempotency_key:
         created = deps.idempotency.run(ctx, "accounts.create", idempotency_key, account.model_dump(mode="json"), create)
@@ -87,7 +87,10 @@ def update_account(
     account_id: AccountId, patch: accounts.AccountPatch, if_match: IfMatch = None
 ) -> Response[accounts.Account]:
     ctx = tenant_context(router)
-    updated = accounts.update_account(ctx, dependencies().accounts, account_id, patch, expected_version(if_match))
+    deps = dependencies()
+    updated = accounts.update_account(
+        ctx, deps.accounts, deps.users, deps.contacts, account_id, patch, expected_version(if_match)
+    )
     return _account_response(updated)
 
 

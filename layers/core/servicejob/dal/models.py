@@ -6,6 +6,7 @@ tenant-scoped clients (see `tenant_access`), so no model ever uses PynamoDB's cl
 
 from pynamodb.attributes import (
     Attribute,
+    BooleanAttribute,
     DiscriminatorAttribute,
     JSONAttribute,
     ListAttribute,
@@ -58,6 +59,33 @@ class AccountItem(EntityItem, discriminator="account"):
     email = UnicodeAttribute(null=True)
     notes = UnicodeAttribute(null=True)
     tags = ListAttribute(of=UnicodeAttribute, default=list)
+    industry = UnicodeAttribute(null=True)
+    region = UnicodeAttribute(null=True)
+    branch = UnicodeAttribute(null=True)
+    business_lines = ListAttribute(of=UnicodeAttribute, default=list)
+    responsible_user_id = UnicodeAttribute(null=True)
+    ap_contact_id = UnicodeAttribute(null=True)
+    billing_address = JSONAttribute(null=True)  # {lines, city, region, postal_code, country}
+    hk_br_number = UnicodeAttribute(null=True)
+    prc_uscc = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)  # absent on accounts made before it existed: read as prospect
+    last_contact_at = UnicodeAttribute(null=True)
+    next_contact_at = UnicodeAttribute(null=True)
+
+
+class ContactItem(EntityItem, discriminator="contact"):
+    account_id = UnicodeAttribute()
+    name_zh = UnicodeAttribute(null=True)
+    name_en = UnicodeAttribute(null=True)
+    display_name = UnicodeAttribute()  # name_en or else name_zh: the by-name index (GSI2)
+    title = UnicodeAttribute(null=True)
+    roles = ListAttribute(of=UnicodeAttribute, default=list)
+    phones = JSONAttribute(null=True)  # [{kind, number}]
+    email = UnicodeAttribute(null=True)
+    is_primary = BooleanAttribute(default=False)
+    responsible_user_id = UnicodeAttribute(null=True)
+    last_call_at = UnicodeAttribute(null=True)
+    next_call_at = UnicodeAttribute(null=True)
 
 
 class LeadItem(EntityItem, discriminator="lead"):

@@ -1,13 +1,17 @@
 """Accounts: the firm's clients. The reference resource every later entity follows."""
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Annotated, Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+import iso3166
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 from ulid import ULID
 
 from servicejob.auth.permissions import Permission
 from servicejob.dal.pagination import Page
+from servicejob.domain.registration_numbers import is_hk_br_number, is_prc_uscc
+from servicejob.errors import FieldError, NotFound, ValidationFailed
 from servicejob.tenancy.context import TenantContext
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -17,6 +21,59 @@ Phone = Annotated[
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300, pattern=r"^https?://\S+$")]
+EntityId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$")]
+AddressLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _country_code(value: str) -> str:
+    if value not in iso3166.countries_by_alpha2:
+        raise ValueError("must be an ISO 3166-1 alpha-2 country code, e.g. HK")
+    return value
+
+
+def _hk_br_number(value: str) -> str:
+    if not is_hk_br_number(value):
+        raise ValueError(
+            "must be the 8-digit BR number, optionally with -branch (12345678-000) or the certificate suffix"
+        )
+    return value
+
+
+def _prc_uscc(value: str) -> str:
+    if not is_prc_uscc(value):
+        raise ValueError(
+            "must be an 18-character unified social credit code with a valid GB 32100-2015 check character"
+        )
+    return value
+
+
+CountryCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, min_length=2, max_length=2),
+    AfterValidator(_country_code),
+]
+HkBrNumber = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=20), AfterValidator(_hk_br_number)
+]
+PrcUscc = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=18), AfterValidator(_prc_uscc)
+]
+
+
+class AccountStatus(StrEnum):
+    PROSPECT = "prospect"
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class BillingAddress(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    lines: list[AddressLine] = Field(min_length=1, max_length=4, description="Street address, one to four lines")
+    city: ShortText | None = None
+    region: ShortText | None = None
+    postal_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None = None
+    country: CountryCode = Field(description="ISO 3166-1 alpha-2, e.g. HK")
 
 
 class AccountInput(BaseModel):
@@ -30,6 +87,15 @@ class AccountInput(BaseModel):
     email: EmailStr | None = Field(default=None, max_length=254)
     notes: LongText | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=20)
+    industry: ShortText | None = None
+    region: ShortText | None = None
+    branch: ShortText | None = Field(default=None, description="Our office that serves the client")
+    business_lines: list[Tag] = Field(default_factory=list, max_length=20, description="e.g. audit, tax, advisory")
+    responsible_user_id: EntityId | None = Field(default=None, description="A user of this tenant")
+    billing_address: BillingAddress | None = None
+    hk_br_number: HkBrNumber | None = Field(default=None, description="HK Business Registration number")
+    prc_uscc: PrcUscc | None = Field(default=None, description="PRC unified social credit code (18 characters)")
+    status: AccountStatus | None = Field(default=None, description="Defaults to prospect")
 
 
 class AccountPatch(BaseModel):
@@ -43,17 +109,34 @@ class AccountPatch(BaseModel):
     email: EmailStr | None = Field(default=None, max_length=254)
     notes: LongText | None = None
     tags: list[Tag] | None = Field(default=None, max_length=20)
+    industry: ShortText | None = None
+    region: ShortText | None = None
+    branch: ShortText | None = None
+    business_lines: list[Tag] | None = Field(default=None, max_length=20)
+    responsible_user_id: EntityId | None = None
+    # Settable only here: the contact must already exist under this account.
+    ap_contact_id: EntityId | None = Field(default=None, description="The client's accounts-payable contact")
+    billing_address: BillingAddress | None = None
+    hk_br_number: HkBrNumber | None = None
+    prc_uscc: PrcUscc | None = None
+    status: AccountStatus | None = None
 
     @model_validator(mode="after")
-    def _name_cannot_be_cleared(self) -> "AccountPatch":
-        if "name" in self.model_fields_set and self.name is None:
-            raise ValueError("name cannot be null")
+    def _required_fields_cannot_be_cleared(self) -> "AccountPatch":
+        for name in ("name", "status"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
         return self
 
 
 class Account(AccountInput):
     model_config = ConfigDict(extra="ignore")
 
+    status: AccountStatus = AccountStatus.PROSPECT  # accounts stored before statuses existed are prospects
+    ap_contact_id: str | None = None
+    # Kept by activities (read-only in the API).
+    last_contact_at: str | None = None
+    next_contact_at: str | None = None
     id: str
     version: int
     created_at: str
@@ -72,9 +155,42 @@ class AccountRepository(Protocol):
     def list(self, ctx: TenantContext, limit: int, cursor: str | None, name_prefix: str | None) -> Page[Account]: ...
 
 
-def create_account(ctx: TenantContext, repository: AccountRepository, data: AccountInput) -> Account:
+class UserLookup(Protocol):
+    def find(self, ctx: TenantContext, user_id: str) -> Any | None: ...
+
+
+class AccountContact(Protocol):
+    account_id: str
+
+
+class ContactLookup(Protocol):
+    def get(self, ctx: TenantContext, contact_id: str) -> AccountContact: ...
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed("The account is not valid.", [FieldError(field, message)])
+
+
+def _responsible_user_must_exist(ctx: TenantContext, users: UserLookup, user_id: str | None) -> None:
+    if user_id is not None and users.find(ctx, user_id) is None:
+        raise _invalid("responsible_user_id", f"No user with id {user_id}.")
+
+
+def _ap_contact_must_belong(ctx: TenantContext, contacts: ContactLookup, account_id: str, contact_id: str) -> None:
+    try:
+        contact = contacts.get(ctx, contact_id)
+    except NotFound as error:
+        raise _invalid("ap_contact_id", f"No contact with id {contact_id}.") from error
+    if contact.account_id != account_id:
+        raise _invalid("ap_contact_id", "The contact belongs to another account.")
+
+
+def create_account(ctx: TenantContext, repository: AccountRepository, users: UserLookup, data: AccountInput) -> Account:
     ctx.require(Permission.ACCOUNTS_WRITE)
-    return repository.add(ctx, str(ULID()), data.model_dump(exclude_none=True))
+    _responsible_user_must_exist(ctx, users, data.responsible_user_id)
+    fields = data.model_dump(mode="json", exclude_none=True)
+    fields.setdefault("status", AccountStatus.PROSPECT.value)
+    return repository.add(ctx, str(ULID()), fields)
 
 
 def get_account(ctx: TenantContext, repository: AccountRepository, account_id: str) -> Account:
@@ -90,10 +206,19 @@ def list_accounts(
 
 
 def update_account(
-    ctx: TenantContext, repository: AccountRepository, account_id: str, patch: AccountPatch, expected_version: int
+    ctx: TenantContext,
+    repository: AccountRepository,
+    users: UserLookup,
+    contacts: ContactLookup,
+    account_id: str,
+    patch: AccountPatch,
+    expected_version: int,
 ) -> Account:
     ctx.require(Permission.ACCOUNTS_WRITE)
-    changes = patch.model_dump(exclude_unset=True)
+    _responsible_user_must_exist(ctx, users, patch.responsible_user_id)
+    if patch.ap_contact_id is not None:
+        _ap_contact_must_belong(ctx, contacts, account_id, patch.ap_contact_id)
+    changes = patch.model_dump(mode="json", exclude_unset=True)
     return repository.update(ctx, account_id, changes, expected_version)
 
 

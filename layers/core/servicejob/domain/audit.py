@@ -17,6 +17,7 @@ from servicejob.auth.permissions import Permission
 from servicejob.dal.pagination import Page
 from servicejob.domain.accounts import Account
 from servicejob.domain.api_keys import ApiKey
+from servicejob.domain.contacts import Contact
 from servicejob.domain.leads import Lead
 from servicejob.domain.opportunities import Opportunity, closed_as_won
 from servicejob.domain.users import User
@@ -43,6 +44,7 @@ AUDITED_TYPES: dict[str, AuditedType] = {
     audited.type: audited
     for audited in (
         AuditedType("account", "accounts", "account", Account),
+        AuditedType("contact", "contacts", "contact", Contact),
         AuditedType("lead", "leads", "lead", Lead),
         AuditedType("opportunity", "opportunities", "opportunity", Opportunity, {"opportunity.won": closed_as_won}),
         AuditedType("user", "users", "user", User),
