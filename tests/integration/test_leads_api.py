@@ -54,7 +54,9 @@ def create_lead(api, **fields) -> dict:
 
 def mail_to(address: str) -> list[email.message.Message]:
     backend = ses_backends[DEFAULT_ACCOUNT_ID][mail_region()]
-    messages = [email.message_from_string(message.raw_data, policy=email.policy.default) for message in backend.sent_messages]
+    messages = [
+        email.message_from_string(message.raw_data, policy=email.policy.default) for message in backend.sent_messages
+    ]
     return [message for message in messages if message["To"] == address]
 
 
