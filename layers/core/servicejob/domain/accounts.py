@@ -133,6 +133,8 @@ class Account(AccountInput):
     model_config = ConfigDict(extra="ignore")
 
     status: AccountStatus = AccountStatus.PROSPECT  # accounts stored before statuses existed are prospects
+    # Checked on input; a stored record is read as it is (e-mail syntax checks cost ~0.1 ms per read).
+    email: str | None = None
     ap_contact_id: str | None = None
     # Kept by activities (read-only in the API).
     last_contact_at: str | None = None

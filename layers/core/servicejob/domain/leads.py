@@ -64,6 +64,8 @@ class Lead(LeadInput):
 
     status: LeadStatus
     owner_user_id: str | None = None
+    # Checked on input; a stored record is read as it is (e-mail syntax checks cost ~0.1 ms per read).
+    email: str | None = None
     id: str
     version: int
     created_at: str
