@@ -28,6 +28,7 @@ from .routes import (
     contacts,
     leads,
     me,
+    notifications,
     opportunities,
     sales_settings,
     tenants,
@@ -75,6 +76,7 @@ app.include_router(audit.router, prefix="/v1/audit")
 app.include_router(tenants.router, prefix="/v1/tenants")
 app.include_router(users.router, prefix="/v1/users")
 app.include_router(me.router, prefix="/v1/me")
+app.include_router(notifications.router, prefix="/v1/notifications")
 app.include_router(leads.router, prefix="/v1/leads")
 app.include_router(assignment_rules.router, prefix="/v1/sales-settings/assignment-rules")
 app.include_router(opportunities.router, prefix="/v1/opportunities")

@@ -15,6 +15,7 @@ from servicejob.dal.contacts import CONTACT_KIND, DynamoContactRepository
 from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.idempotency import IdempotentCommands
 from servicejob.dal.leads import LEAD_KIND, DynamoLeadRepository
+from servicejob.dal.notifications import DynamoNotificationRepository
 from servicejob.dal.opportunities import OPPORTUNITY_KIND, DynamoOpportunityRepository
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.rate_limits import DynamoRateLimiter
@@ -29,6 +30,7 @@ from servicejob.domain.assignment_rules import AssignmentRulesRepository
 from servicejob.domain.audit import AuditRepository
 from servicejob.domain.contacts import ContactRepository
 from servicejob.domain.leads import LeadRepository
+from servicejob.domain.notifications import NotificationRepository
 from servicejob.domain.opportunities import OpportunityRepository
 from servicejob.domain.sales_stages import SalesStagesRepository
 from servicejob.domain.tenants import OnboardingWorkflow, RateLimiter, TenantRepository
@@ -56,6 +58,7 @@ class Dependencies:
     opportunities: OpportunityRepository
     sales_stages: SalesStagesRepository
     contacts: ContactRepository
+    notifications: NotificationRepository
 
 
 @lru_cache(maxsize=1)
@@ -95,4 +98,5 @@ def dependencies() -> Dependencies:
         opportunities=DynamoOpportunityRepository(EntityStore(clients, OPPORTUNITY_KIND, settings.table_name, cursors)),
         sales_stages=DynamoSalesStagesRepository(EntityStore(clients, SETTINGS_KIND, settings.table_name, cursors)),
         contacts=DynamoContactRepository(EntityStore(clients, CONTACT_KIND, settings.table_name, cursors)),
+        notifications=DynamoNotificationRepository(clients, settings.table_name, cursors),
     )

@@ -52,6 +52,23 @@ def _contact(owner: SignedIn) -> str:
 
 CREATORS["/v1/contacts/{contact_id}"] = _contact
 CREATORS["/v1/accounts/{account_id}/contacts"] = CREATORS["/v1/accounts/{account_id}"]
+
+
+def _notification(owner: SignedIn) -> str:
+    """A notification in A's own inbox: an API key of A's assigns a lead to A (nobody is notified of their own act)."""
+    secret = owner.call("POST", "/v1/api-keys", json={"name": "crm sync", "scopes": ["leads:write"]}).json()["secret"]
+    key = {"Authorization": f"Bearer {secret}"}
+    lead_id = owner.call("POST", "/v1/leads", json={"company_name": "甲公司"}, headers=key).json()["id"]
+    me = owner.call("GET", "/v1/me").json()["user"]["id"]
+    moved = owner.call(
+        "PATCH", f"/v1/leads/{lead_id}", json={"owner_user_id": me}, headers={**key, "If-Match": '"1"'}
+    )
+    assert moved.status_code == 200, moved.text
+    inbox = owner.call("GET", "/v1/notifications", params={"unread": "true"}).json()["items"]
+    return next(item["id"] for item in inbox if item["entity"] == f"lead/{lead_id}")
+
+
+CREATORS["/v1/notifications/{notification_id}/read"] = _notification
 # Control-plane status of a signup: public by design, answers only provisioning/active/failed.
 NOT_TENANT_SCOPED = {"/v1/tenants/{tenant_id}/status"}
 # Bodies each method (or path and method) accepts, so that the answer is about the id, not the body.
@@ -107,6 +124,18 @@ def test_lists_exclude_the_other_tenant(collection, tenant_a, tenant_b):
     listed = tenant_b.call("GET", collection, params={"limit": 200}, headers={"X-Tenant-Id": "ignored"}).json()
     # Then none of A's ids appear
     assert a_id not in {item["id"] for item in listed["items"]}
+
+
+def test_another_tenants_inbox_is_never_listed_nor_marked(tenant_a, tenant_b):
+    # Given an unread notification of A's
+    notification_id = _notification(tenant_a)
+    # When B lists its own inbox and marks everything read
+    listed = tenant_b.call("GET", "/v1/notifications", params={"limit": 200}).json()["items"]
+    assert tenant_b.call("POST", "/v1/notifications/read-all").status_code == 200
+    # Then B never saw it, and A's stays unread
+    assert notification_id not in {item["id"] for item in listed}
+    unread = tenant_a.call("GET", "/v1/notifications", params={"unread": "true", "limit": 200}).json()["items"]
+    assert notification_id in {item["id"] for item in unread}
 
 
 def test_audit_of_another_tenants_entity_is_empty(tenant_a, tenant_b):

@@ -86,7 +86,7 @@ def get_lead(lead_id: LeadId) -> Response[leads.Lead]:
 
 @router.patch(
     "/<lead_id>",
-    summary="Change a lead (If-Match required); a new owner is e-mailed",
+    summary="Change a lead (If-Match required); a new owner is notified (in-app and e-mail)",
     tags=["leads"],
     responses=responses(200, "The changed lead"),
 )
@@ -97,8 +97,8 @@ def update_lead(lead_id: LeadId, patch: leads.LeadPatch, if_match: IfMatch = Non
         ctx,
         deps.leads,
         deps.users,
+        deps.notifications,
         deps.mailer,
-        deps.settings.console_url,
         lead_id,
         patch,
         expected_version(if_match),

@@ -45,6 +45,16 @@ def round_robin_counter_pk(tenant_id: str, rule_name: str) -> str:
     return f"{tenant_id}#counter#round-robin#{rule_name}"
 
 
+def inbox_pk(tenant_id: str, user_id: str) -> str:
+    """One user's notifications; sort key = notification id (ULID), so newest first is a reverse Query."""
+    return f"{tenant_id}#inbox#{user_id}"
+
+
+def unread_inbox_pk(tenant_id: str, user_id: str) -> str:
+    """GSI2 partition holding only the user's unread notifications (sparse: reading removes the keys)."""
+    return f"{tenant_id}#inbox#{user_id}#unread"
+
+
 def idempotency_pk(tenant_id: str) -> str:
     return f"{tenant_id}#idempotency"
 

@@ -178,6 +178,19 @@ class OpportunityItem(EntityItem, discriminator="opportunity"):
     closed_at = UnicodeAttribute(null=True)
 
 
+class NotificationItem(Item, discriminator="notification"):
+    """`{t}#inbox#{user}` / `{id}`; while unread also on GSI2 `{t}#inbox#{user}#unread`. Not versioned, not audited."""
+
+    id = UnicodeAttribute()
+    recipient_user_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    entity = UnicodeAttribute()
+    params = JSONAttribute()
+    actor = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    read_at = UnicodeAttribute(null=True)
+
+
 class AuditItem(Item, discriminator="audit"):
     entity_type = UnicodeAttribute()
     entity_id = UnicodeAttribute()

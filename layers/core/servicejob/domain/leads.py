@@ -16,7 +16,7 @@ from servicejob.domain.assignment_rules import (
     check_assignable,
     owner_for,
 )
-from servicejob.notify.lead_assignment import lead_assignment_email
+from servicejob.domain.notifications import NotificationRepository, notify
 from servicejob.notify.mailer import Mailer
 from servicejob.tenancy.context import TenantContext
 
@@ -112,8 +112,8 @@ def update_lead(
     ctx: TenantContext,
     repository: LeadRepository,
     users: UserLookup,
+    notifications: NotificationRepository,
     mailer: Mailer,
-    console_url: str,
     lead_id: str,
     patch: LeadPatch,
     expected_version: int,
@@ -122,19 +122,21 @@ def update_lead(
     changes = patch.model_dump(exclude_unset=True)
     new_owner_id = changes.get("owner_user_id")
     # Only a change of owner is checked and notified; re-sending the current owner is a no-op.
-    owner = None
+    reassigned = False
     if new_owner_id is not None and repository.get(ctx, lead_id).owner_user_id != new_owner_id:
-        owner = check_assignable(ctx, users, {"owner_user_id": new_owner_id})[new_owner_id]
+        check_assignable(ctx, users, {"owner_user_id": new_owner_id})
+        reassigned = True
     updated = repository.update(ctx, lead_id, changes, expected_version)
-    if owner is not None:
-        mailer.send(
-            owner.email,
-            lead_assignment_email(
-                locale=owner.locale,
-                owner_name=owner.name,
-                company_name=updated.company_name,
-                console_url=console_url,
-            ),
+    if reassigned:
+        notify(
+            ctx,
+            notifications,
+            mailer,
+            users,
+            [new_owner_id],
+            "lead.assigned",
+            f"lead/{lead_id}",
+            {"company_name": updated.company_name, "record": updated.company_name},
         )
     return updated
 
