@@ -60,9 +60,7 @@ def _notification(owner: SignedIn) -> str:
     key = {"Authorization": f"Bearer {secret}"}
     lead_id = owner.call("POST", "/v1/leads", json={"company_name": "甲公司"}, headers=key).json()["id"]
     me = owner.call("GET", "/v1/me").json()["user"]["id"]
-    moved = owner.call(
-        "PATCH", f"/v1/leads/{lead_id}", json={"owner_user_id": me}, headers={**key, "If-Match": '"1"'}
-    )
+    moved = owner.call("PATCH", f"/v1/leads/{lead_id}", json={"owner_user_id": me}, headers={**key, "If-Match": '"1"'})
     assert moved.status_code == 200, moved.text
     inbox = owner.call("GET", "/v1/notifications", params={"unread": "true"}).json()["items"]
     return next(item["id"] for item in inbox if item["entity"] == f"lead/{lead_id}")

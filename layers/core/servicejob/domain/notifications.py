@@ -8,6 +8,7 @@ another user's notification id answers 404 like any id that does not exist.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Annotated, Protocol
 
@@ -152,8 +153,6 @@ def mark_all_read(ctx: TenantContext, repository: NotificationRepository) -> Rea
     up_to = str(ULID())
     unread = repository.unread_ids(ctx, user_id, up_to, READ_ALL_BATCH + 1)
     for notification_id in unread[:READ_ALL_BATCH]:
-        try:
+        with suppress(NotFound):  # expired (TTL) since it was listed
             repository.mark_read(ctx, user_id, notification_id)
-        except NotFound:
-            pass  # expired (TTL) since it was listed
     return ReadAllResult(marked_read=min(len(unread), READ_ALL_BATCH), more=len(unread) > READ_ALL_BATCH)
