@@ -58,6 +58,12 @@ class ApiStack(Stack):
             resource_name=STATE_MACHINES["TenantOnboarding"].physical_name(stage.name),
             arn_format=ArnFormat.COLON_RESOURCE_NAME,
         )
+        import_arn = self.format_arn(
+            service="states",
+            resource="stateMachine",
+            resource_name=STATE_MACHINES["ImportJob"].physical_name(stage.name),
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
         # HMAC key for pagination cursors; resolved into the environment at deploy time.
         self.cursor_secret = secretsmanager.Secret(
             self,
@@ -105,6 +111,7 @@ class ApiStack(Stack):
                     event_bus_name=events_stack.bus.event_bus_name,
                     documents_bucket=data.documents_bucket.bucket_name,
                     onboarding_state_machine_arn=onboarding_arn,
+                    import_state_machine_arn=import_arn,
                     mail_from=stage.mail_from,
                 ),
             },
@@ -112,7 +119,9 @@ class ApiStack(Stack):
         for function in (self.authorizer_function, self.api_function):
             data.grant_assume_tenant_role(function.function)
         api_fn = self.api_function.function
-        api_fn.add_to_role_policy(iam.PolicyStatement(actions=["states:StartExecution"], resources=[onboarding_arn]))
+        api_fn.add_to_role_policy(
+            iam.PolicyStatement(actions=["states:StartExecution"], resources=[onboarding_arn, import_arn])
+        )
         grant_user_directory(api_fn, auth)  # POST /v1/users invitations, disabling users
         grant_send_mail(api_fn, stage, self)
         # Signup rate limiting (servicejob.dal.rate_limits): control-plane counters, the only items the

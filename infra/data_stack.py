@@ -77,6 +77,16 @@ class DataStack(Stack):
                 s3.LifecycleRule(id="expire-old-versions", noncurrent_version_expiration=Duration.days(90)),
                 s3.LifecycleRule(id="abort-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)),
             ],
+            # The console uploads import files and downloads exports straight from S3 with presigned URLs.
+            cors=[
+                s3.CorsRule(
+                    allowed_methods=[s3.HttpMethods.PUT, s3.HttpMethods.GET],
+                    allowed_origins=[stage.console_url],
+                    allowed_headers=["*"],
+                    exposed_headers=["ETag"],
+                    max_age=600,
+                )
+            ],
             removal_policy=stage.removal_policy,
         )
 

@@ -80,8 +80,11 @@ class WorkflowsStack(Stack):
                     mail_from=stage.mail_from,
                     console_url=stage.console_url,
                     usage_plan_ids=self.to_json_string(plan_ids),
+                    documents_bucket=data.documents_bucket.bucket_name,
                 ),
-                timeout=Duration.seconds(60),
+                # CSV import tasks work up to 240 s (functions/workflows IMPORT_COMMIT_SECONDS) per invocation.
+                timeout=Duration.seconds(300),
+                memory_size=1024,
             )
         }
         workflows = self.functions["workflows"].function

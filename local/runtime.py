@@ -162,7 +162,12 @@ class LocalRuntime:
         self.user_pool_id, self.client_id = pool.user_pool_id, pool.client_id
         self._set_environ({"SJ_USER_POOL_ID": self.user_pool_id, "SJ_USER_POOL_CLIENT_ID": self.client_id})
         self.state_machine_arns = provision_state_machines(clients, self.stage)
-        self._set_environ({"SJ_ONBOARDING_STATE_MACHINE_ARN": self.state_machine_arns.get("TenantOnboarding", "")})
+        self._set_environ(
+            {
+                "SJ_ONBOARDING_STATE_MACHINE_ARN": self.state_machine_arns.get("TenantOnboarding", ""),
+                "SJ_IMPORT_STATE_MACHINE_ARN": self.state_machine_arns.get("ImportJob", ""),
+            }
+        )
         get_settings.cache_clear()
         settings = get_settings()
         cold_start_functions()

@@ -26,6 +26,8 @@ from .routes import (
     assignment_rules,
     audit,
     contacts,
+    import_mappings,
+    imports,
     leads,
     me,
     notifications,
@@ -82,6 +84,8 @@ app.include_router(assignment_rules.router, prefix="/v1/sales-settings/assignmen
 app.include_router(opportunities.router, prefix="/v1/opportunities")
 app.include_router(opportunities.account_router, prefix="/v1/accounts")
 app.include_router(sales_settings.router, prefix="/v1/sales-settings")
+app.include_router(imports.router, prefix="/v1/imports")
+app.include_router(import_mappings.router, prefix="/v1/import-mappings")
 
 
 @app.exception_handler(DomainError)

@@ -14,6 +14,14 @@ from servicejob.dal.audit import DynamoAuditRepository
 from servicejob.dal.contacts import CONTACT_KIND, DynamoContactRepository
 from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.idempotency import IdempotentCommands
+from servicejob.dal.imports import (
+    IMPORT_JOB_KIND,
+    IMPORT_MAPPING_KIND,
+    DynamoImportJobRepository,
+    DynamoImportMappingRepository,
+    S3TenantFiles,
+    StepFunctionsImportRuns,
+)
 from servicejob.dal.leads import LEAD_KIND, DynamoLeadRepository
 from servicejob.dal.notifications import DynamoNotificationRepository
 from servicejob.dal.opportunities import OPPORTUNITY_KIND, DynamoOpportunityRepository
@@ -28,7 +36,9 @@ from servicejob.domain.accounts import AccountRepository
 from servicejob.domain.api_keys import ApiKeyRepository
 from servicejob.domain.assignment_rules import AssignmentRulesRepository
 from servicejob.domain.audit import AuditRepository
+from servicejob.domain.column_maps import ImportEntity, ImportMappingRepository
 from servicejob.domain.contacts import ContactRepository
+from servicejob.domain.imports import ImportJobRepository, ImportRuns
 from servicejob.domain.leads import LeadRepository
 from servicejob.domain.notifications import NotificationRepository
 from servicejob.domain.opportunities import OpportunityRepository
@@ -59,6 +69,10 @@ class Dependencies:
     sales_stages: SalesStagesRepository
     contacts: ContactRepository
     notifications: NotificationRepository
+    import_jobs: ImportJobRepository
+    import_mappings: ImportMappingRepository
+    import_runs: ImportRuns
+    files: S3TenantFiles
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +85,16 @@ def dependencies() -> Dependencies:
     users = DynamoUserRepository(user_store, clients, settings.table_name)
     user_directory = CognitoUserDirectory(session.client("cognito-idp"), settings.user_pool_id)
     mailer = SesMailer(session.client("ses", region_name=settings.mail_region or settings.region), settings.mail_from)
+
+    def store(kind):
+        return EntityStore(clients, kind, settings.table_name, cursors)
+
+    record_stores = {
+        ImportEntity.ACCOUNTS: store(ACCOUNT_KIND),
+        ImportEntity.CONTACTS: store(CONTACT_KIND),
+        ImportEntity.LEADS: store(LEAD_KIND),
+        ImportEntity.OPPORTUNITIES: store(OPPORTUNITY_KIND),
+    }
     return Dependencies(
         settings=settings,
         accounts=DynamoAccountRepository(EntityStore(clients, ACCOUNT_KIND, settings.table_name, cursors)),
@@ -99,4 +123,10 @@ def dependencies() -> Dependencies:
         sales_stages=DynamoSalesStagesRepository(EntityStore(clients, SETTINGS_KIND, settings.table_name, cursors)),
         contacts=DynamoContactRepository(EntityStore(clients, CONTACT_KIND, settings.table_name, cursors)),
         notifications=DynamoNotificationRepository(clients, settings.table_name, cursors),
+        import_jobs=DynamoImportJobRepository(
+            store(IMPORT_JOB_KIND), record_stores, clients, settings.table_name, cursors
+        ),
+        import_mappings=DynamoImportMappingRepository(store(IMPORT_MAPPING_KIND)),
+        import_runs=StepFunctionsImportRuns(session.client("stepfunctions"), settings.import_state_machine_arn),
+        files=S3TenantFiles(clients, settings.documents_bucket),
     )

@@ -10,6 +10,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from servicejob.auth.permissions import Role
+from servicejob.domain import imports
 from servicejob.domain.tenants import SignupRequest, TenantStatus
 from servicejob.domain.users import AlreadyInvited, EmailUnavailable
 from servicejob.observability import logger
@@ -75,6 +76,34 @@ def mark_failed(state: dict) -> dict:
     return {"status": tenant.status.value}
 
 
+# ---- ImportJob ------------------------------------------------------------------------------------------
+# A commit task writes chunks for this long, then hands back to the state machine, which calls it again.
+IMPORT_COMMIT_SECONDS = 240
+
+
+def _import_context(state: dict):
+    return system_context(state["tenant_id"], "imports", state.get("correlation_id", ""))
+
+
+def import_dry_run(state: dict) -> dict:
+    job = imports.run_dry_run(_import_context(state), dependencies().imports, state["job_id"])
+    return {"status": job.status.value, "rows_valid": job.rows_valid, "error_rows": job.error_rows}
+
+
+def import_commit(state: dict) -> dict:
+    job, done = imports.run_commit(
+        _import_context(state), dependencies().imports, state["job_id"], IMPORT_COMMIT_SECONDS
+    )
+    return {"status": job.status.value, "rows_committed": job.rows_committed, "done": done}
+
+
+def import_failed(state: dict) -> dict:
+    error = state.get("error") or {}
+    logger.warning("import failed", extra={"error": error.get("Error")})
+    job = imports.fail(_import_context(state), dependencies().imports.jobs, state["job_id"], None)
+    return {"status": job.status.value}
+
+
 TASKS: dict[str, Callable[[dict], dict]] = {
     "save_tenant": save_tenant,
     "create_schedule_group": create_schedule_group,
@@ -82,6 +111,9 @@ TASKS: dict[str, Callable[[dict], dict]] = {
     "invite_owner": invite_owner,
     "mark_active": mark_active,
     "mark_failed": mark_failed,
+    "import_dry_run": import_dry_run,
+    "import_commit": import_commit,
+    "import_failed": import_failed,
 }
 
 

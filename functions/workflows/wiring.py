@@ -7,12 +7,27 @@ import boto3
 
 from servicejob.auth.user_directory import CognitoUserDirectory
 from servicejob.config import get_settings
+from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
+from servicejob.dal.assignment_rules import DynamoAssignmentRulesRepository
+from servicejob.dal.contacts import CONTACT_KIND
 from servicejob.dal.entity_store import EntityStore
+from servicejob.dal.imports import (
+    IMPORT_JOB_KIND,
+    IMPORT_MAPPING_KIND,
+    DynamoImportJobRepository,
+    DynamoImportMappingRepository,
+    S3TenantFiles,
+)
+from servicejob.dal.leads import LEAD_KIND
+from servicejob.dal.opportunities import OPPORTUNITY_KIND
 from servicejob.dal.pagination import CursorCodec
+from servicejob.dal.sales_stages import SETTINGS_KIND, DynamoSalesStagesRepository
 from servicejob.dal.tenant_access import TenantClients
 from servicejob.dal.tenants import DynamoTenantRepository
 from servicejob.dal.users import USER_KIND, DynamoUserRepository
 from servicejob.deployment_spec import USER_POOL
+from servicejob.domain.column_maps import ImportEntity
+from servicejob.domain.imports import ImportServices
 from servicejob.domain.tenants import TenantRepository
 from servicejob.domain.users import Invitations
 from servicejob.notify.mailer import SesMailer
@@ -25,6 +40,7 @@ class Dependencies:
     invitations: Invitations
     schedule_groups: TenantScheduleGroups
     usage_keys: TenantUsageKeys
+    imports: ImportServices
 
 
 @lru_cache(maxsize=1)
@@ -36,8 +52,19 @@ def dependencies() -> Dependencies:
     users = DynamoUserRepository(
         EntityStore(clients, USER_KIND, settings.table_name, cursors), clients, settings.table_name
     )
+    tenants = DynamoTenantRepository(clients, settings.table_name)
+
+    def store(kind):
+        return EntityStore(clients, kind, settings.table_name, cursors)
+
+    record_stores = {
+        ImportEntity.ACCOUNTS: store(ACCOUNT_KIND),
+        ImportEntity.CONTACTS: store(CONTACT_KIND),
+        ImportEntity.LEADS: store(LEAD_KIND),
+        ImportEntity.OPPORTUNITIES: store(OPPORTUNITY_KIND),
+    }
     return Dependencies(
-        tenants=DynamoTenantRepository(clients, settings.table_name),
+        tenants=tenants,
         invitations=Invitations(
             users=users,
             directory=CognitoUserDirectory(session.client("cognito-idp"), settings.user_pool_id),
@@ -49,4 +76,25 @@ def dependencies() -> Dependencies:
         ),
         schedule_groups=TenantScheduleGroups(session.client("scheduler")),
         usage_keys=TenantUsageKeys(session.client("apigateway"), settings.usage_plan_ids),
+        imports=ImportServices(
+            jobs=DynamoImportJobRepository(
+                store(IMPORT_JOB_KIND), record_stores, clients, settings.table_name, cursors
+            ),
+            files=S3TenantFiles(clients, settings.documents_bucket),
+            mappings=DynamoImportMappingRepository(store(IMPORT_MAPPING_KIND)),
+            accounts=DynamoAccountRepository(record_stores[ImportEntity.ACCOUNTS]),
+            stages=DynamoSalesStagesRepository(store(SETTINGS_KIND)),
+            assignment=DynamoAssignmentRulesRepository(clients, settings.table_name),
+            settings=TenantBaseCurrency(tenants),
+        ),
     )
+
+
+class TenantBaseCurrency:
+    """The currency of amounts an import gives without one."""
+
+    def __init__(self, tenants: TenantRepository):
+        self._tenants = tenants
+
+    def base_currency(self, tenant_id: str) -> str:
+        return self._tenants.get(tenant_id).base_currency

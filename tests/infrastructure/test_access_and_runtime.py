@@ -205,3 +205,16 @@ def test_gateway_answers_its_own_errors_as_the_apis_problem_details(synthesized)
         assert configured["StatusCode"] == str(problem.status)
         assert configured["ResponseParameters"]["gatewayresponse.header.Content-Type"] == "'application/problem+json'"
         assert json.loads(configured["ResponseTemplates"]["application/json"]) == problem.body()
+
+
+def test_the_api_may_start_exactly_the_onboarding_and_import_state_machines(synthesized):
+    started = [
+        resource
+        for _, statement in _statements(synthesized)
+        if "states:StartExecution" in _as_list(statement["Action"])
+        for resource in _as_list(statement["Resource"])
+    ]
+    names = json.dumps(started)
+    assert len(started) == 2
+    for name in ("TenantOnboarding", "ImportJob"):
+        assert name in names

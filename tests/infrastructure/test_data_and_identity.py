@@ -99,3 +99,16 @@ def test_tenant_id_attribute_is_immutable_and_not_writable_by_the_console_client
         "ALLOW_USER_SRP_AUTH",
         "ALLOW_REFRESH_TOKEN_AUTH",
     }
+
+
+def test_documents_bucket_lets_only_the_console_put_and_get_through_presigned_urls(synthesized):
+    # Given the documents bucket (import uploads, export downloads go browser → S3 directly)
+    [documents] = [
+        bucket
+        for bucket in synthesized.template("data").find_resources("AWS::S3::Bucket").values()
+        if "LoggingConfiguration" in bucket["Properties"]
+    ]
+    # Then its CORS allows PUT and GET from the console's origin only
+    [rule] = documents["Properties"]["CorsConfiguration"]["CorsRules"]
+    assert sorted(rule["AllowedMethods"]) == ["GET", "PUT"]
+    assert len(rule["AllowedOrigins"]) == 1 and "*" not in rule["AllowedOrigins"][0]

@@ -67,6 +67,20 @@ def _notification(owner: SignedIn) -> str:
 
 
 CREATORS["/v1/notifications/{notification_id}/read"] = _notification
+
+
+def _import_job(owner: SignedIn) -> str:
+    body = {"entity": "accounts", "mapping": "hubspot", "file_name": "甲.csv"}
+    return owner.call("POST", "/v1/imports", json=body).json()["job"]["id"]
+
+
+for _path in ("", "/errors", "/dry-run", "/commit"):
+    CREATORS["/v1/imports/{import_id}" + _path] = _import_job
+CREATORS["/v1/import-mappings/{mapping_id}"] = lambda owner: owner.call(
+    "POST",
+    "/v1/import-mappings",
+    json={"name": "ERP", "entity": "accounts", "columns": [{"column": "公司名稱", "field": "name"}]},
+).json()["id"]
 # Control-plane status of a signup: public by design, answers only provisioning/active/failed.
 NOT_TENANT_SCOPED = {"/v1/tenants/{tenant_id}/status"}
 # Bodies each method (or path and method) accepts, so that the answer is about the id, not the body.
@@ -75,6 +89,7 @@ WRITE_BODIES = {
     ("/v1/leads/{lead_id}", "patch"): {"company_name": "乙公司"},
     ("/v1/opportunities/{opportunity_id}/stage", "post"): {"stage": "won"},
     ("/v1/contacts/{contact_id}", "patch"): {"title": "經理"},
+    ("/v1/import-mappings/{mapping_id}", "patch"): {"name": "乙"},
 }
 
 
@@ -112,7 +127,17 @@ def test_another_tenants_ids_answer_404_on_every_method(path, tenant_a: SignedIn
 
 
 @pytest.mark.parametrize(
-    "collection", ["/v1/accounts", "/v1/users", "/v1/api-keys", "/v1/leads", "/v1/opportunities", "/v1/contacts"]
+    "collection",
+    [
+        "/v1/accounts",
+        "/v1/users",
+        "/v1/api-keys",
+        "/v1/leads",
+        "/v1/opportunities",
+        "/v1/contacts",
+        "/v1/imports",
+        "/v1/import-mappings",
+    ],
 )
 def test_lists_exclude_the_other_tenant(collection, tenant_a, tenant_b):
     # Given something of A's in the collection

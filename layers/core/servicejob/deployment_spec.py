@@ -50,6 +50,7 @@ STATE_MACHINES: dict[str, StateMachineSpec] = {
     spec.name: spec
     for spec in (
         StateMachineSpec("TenantOnboarding", "tenant_onboarding.asl.json", {"WorkflowsFunctionArn": "workflows"}),
+        StateMachineSpec("ImportJob", "import_job.asl.json", {"WorkflowsFunctionArn": "workflows"}),
     )
 }
 

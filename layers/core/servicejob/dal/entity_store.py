@@ -57,6 +57,10 @@ class EntityStore(Generic[I]):
         self._cursors = cursors
         self._attributes: dict[str, Attribute] = kind.item_class.get_attributes()
 
+    @property
+    def kind(self) -> EntityKind[I]:
+        return self._kind
+
     # ---- reads -------------------------------------------------------------------------------
     def get(self, ctx: TenantContext, entity_id: str) -> I:
         response = self._client(ctx).get_item(TableName=self._table, Key=self._key(ctx, entity_id), ConsistentRead=True)
@@ -113,8 +117,18 @@ class EntityStore(Generic[I]):
 
     # ---- writes ------------------------------------------------------------------------------
     def create(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> I:
+        item = self.new_item(ctx, entity_id, fields)
+        self._client(ctx).put_item(
+            TableName=self._table,
+            Item=item.serialize(),
+            ConditionExpression="attribute_not_exists(PK)",
+        )
+        return item
+
+    def new_item(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> I:
+        """The item `create` writes (version 1, index keys set), for writers that batch (CSV import)."""
         now = now_iso()
-        item = self._kind.item_class(
+        return self._kind.item_class(
             keys.entity_pk(ctx.tenant_id, self._kind.name, entity_id),
             keys.META,
             id=entity_id,
@@ -130,12 +144,6 @@ class EntityStore(Generic[I]):
             **self._parent_index(ctx, entity_id, fields),
             **fields,
         )
-        self._client(ctx).put_item(
-            TableName=self._table,
-            Item=item.serialize(),
-            ConditionExpression="attribute_not_exists(PK)",
-        )
-        return item
 
     def update(self, ctx: TenantContext, entity_id: str, changes: Mapping[str, Any], expected_version: int) -> I:
         """Apply `changes` (None removes an attribute) if the stored version is `expected_version`."""

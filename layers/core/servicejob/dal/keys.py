@@ -62,3 +62,17 @@ def idempotency_pk(tenant_id: str) -> str:
 def rate_limit_pk(scope: str, subject: str) -> str:
     """Control-plane counters (signup); not tenant data, never on a tenant-scoped path."""
     return f"ratelimit#{scope}#{subject}"
+
+
+def import_errors_pk(tenant_id: str, job_id: str) -> str:
+    """The row errors a dry run found, one item per invalid row, sorted by line."""
+    return f"{tenant_id}#import#{job_id}#errors"
+
+
+def import_error_sk(line: int) -> str:
+    return f"{line:08d}"
+
+
+def tenant_object_key(tenant_id: str, folder: str, name: str) -> str:
+    """S3 keys live under the tenant's own prefix, the only one its role may touch."""
+    return f"{tenant_id}/{folder}/{name}"

@@ -200,3 +200,36 @@ class AuditItem(Item, discriminator="audit"):
     version = NumberAttribute(null=True)
     changes = JSONAttribute()
     correlation_id = UnicodeAttribute(null=True)
+
+
+class ImportJobItem(EntityItem, discriminator="import"):
+    """A CSV import: `{t}#import#{id}` / META; its row errors are items under `{t}#import#{id}#errors`."""
+
+    entity = UnicodeAttribute()
+    mapping = UnicodeAttribute()
+    file_name = UnicodeAttribute()
+    encoding = UnicodeAttribute(null=True)  # as asked; the detected one once the file was read
+    status = UnicodeAttribute()
+    rows_total = NumberAttribute(default=0)
+    rows_done = NumberAttribute(default=0)
+    rows_valid = NumberAttribute(default=0)
+    error_rows = NumberAttribute(default=0)
+    rows_committed = NumberAttribute(default=0)
+    # Commit progress: every valid row up to this line is written (in the same transaction as its records).
+    committed_through_line = NumberAttribute(default=0)
+    upload_etag = UnicodeAttribute(null=True)  # the file the dry run read; the commit reads exactly it
+    duplicates = JSONAttribute(null=True)  # [{line, matches: [{entity_id, name, reasons}]}]
+    failure = JSONAttribute(null=True)  # {field, message, code}
+    commit_attempts = NumberAttribute(default=0)
+    committed_by = UnicodeAttribute(null=True)  # the user whose commit writes the records (their actor)
+
+
+class ImportRowErrorsItem(Item, discriminator="import_row_errors"):
+    line = NumberAttribute()
+    errors = JSONAttribute()  # [{field, column, message}]
+
+
+class ImportMappingItem(EntityItem, discriminator="import_mapping"):
+    name = UnicodeAttribute()
+    entity = UnicodeAttribute()
+    columns = JSONAttribute()  # [{column, field}]

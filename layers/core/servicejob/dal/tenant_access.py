@@ -1,4 +1,4 @@
-"""Tenant-scoped DynamoDB clients.
+"""Tenant-scoped DynamoDB and S3 clients.
 
 Every request-path call goes through a client built from STS credentials for the tenant's role,
 assumed with the session tag TenantId; IAM then allows only keys that start with that tenant's id
@@ -10,6 +10,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 
 import boto3
 from botocore.client import BaseClient
@@ -22,11 +23,19 @@ _MAX_CACHED_TENANTS = 512
 _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
 
 
-@dataclass(frozen=True)
+# SigV4 (the only signature ap-east-1 accepts) for presigned URLs too.
+_S3_CONFIG = _CLIENT_CONFIG.merge(Config(signature_version="s3v4"))
+
+
+@dataclass
 class _Entry:
     session: boto3.session.Session
     client: BaseClient
     refresh_at: float
+
+    @cached_property
+    def s3(self) -> BaseClient:  # made on first use: most requests never touch S3
+        return self.session.client("s3", config=_S3_CONFIG)
 
 
 class TenantClients:
@@ -41,6 +50,11 @@ class TenantClients:
 
     def dynamodb(self, tenant_id: str) -> BaseClient:
         return self._entry(tenant_id).client
+
+    def s3(self, tenant_id: str) -> BaseClient:
+        """S3 under the tenant's role: in AWS only objects under `{tenant_id}/` are allowed; presigned URLs
+        it makes carry the tenant's credentials, so they too reach nothing else."""
+        return self._entry(tenant_id).s3
 
     def session(self, tenant_id: str) -> boto3.session.Session:
         """The tenant's session, for libraries that take one (Powertools idempotency)."""

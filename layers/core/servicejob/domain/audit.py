@@ -17,6 +17,7 @@ from servicejob.auth.permissions import Permission
 from servicejob.dal.pagination import Page
 from servicejob.domain.accounts import Account
 from servicejob.domain.api_keys import ApiKey
+from servicejob.domain.column_maps import ImportMapping
 from servicejob.domain.contacts import Contact
 from servicejob.domain.leads import Lead
 from servicejob.domain.opportunities import Opportunity, closed_as_won
@@ -49,6 +50,7 @@ AUDITED_TYPES: dict[str, AuditedType] = {
         AuditedType("opportunity", "opportunities", "opportunity", Opportunity, {"opportunity.won": closed_as_won}),
         AuditedType("user", "users", "user", User),
         AuditedType("apikey", "api-keys", "api_key", ApiKey),
+        AuditedType("import_mapping", "import-mappings", "import_mapping", ImportMapping),
     )
 }
 AUDITED_RESOURCES: dict[str, AuditedType] = {audited.resource: audited for audited in AUDITED_TYPES.values()}

@@ -110,7 +110,7 @@ def _invalid(field: str, message: str) -> ValidationFailed:
     return ValidationFailed("The contact is not valid.", [FieldError(field, message)])
 
 
-def _display_name(name_zh: str | None, name_en: str | None) -> str | None:
+def display_name(name_zh: str | None, name_en: str | None) -> str | None:
     return name_en or name_zh
 
 
@@ -133,7 +133,7 @@ def create_contact(
         raise _invalid("account_id", f"No account with id {data.account_id}.") from error
     _check_responsible_user(ctx, users, data.responsible_user_id)
     fields = data.model_dump(mode="json", exclude_none=True)
-    fields["display_name"] = _display_name(data.name_zh, data.name_en)
+    fields["display_name"] = display_name(data.name_zh, data.name_en)
     return repository.add(ctx, str(ULID()), fields)
 
 
@@ -179,10 +179,10 @@ def update_contact(
         current = repository.get(ctx, contact_id)
         name_zh = changes.get("name_zh", current.name_zh)
         name_en = changes.get("name_en", current.name_en)
-        display_name = _display_name(name_zh, name_en)
-        if display_name is None:
+        shown = display_name(name_zh, name_en)
+        if shown is None:
             raise _invalid("name_zh", "name_zh or name_en is required")
-        changes["display_name"] = display_name
+        changes["display_name"] = shown
     if "is_primary" in changes and changes["is_primary"] is None:
         changes["is_primary"] = False
     _check_responsible_user(ctx, users, patch.responsible_user_id)

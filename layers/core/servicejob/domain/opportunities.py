@@ -17,7 +17,14 @@ from servicejob.auth.permissions import Permission
 from servicejob.clock import now_iso
 from servicejob.dal.pagination import Page
 from servicejob.domain.accounts import AccountRepository, ShortText
-from servicejob.domain.sales_stages import DEFAULT_STAGES, SalesStages, SalesStagesRepository, StageKey, StageKind
+from servicejob.domain.sales_stages import (
+    DEFAULT_STAGES,
+    SalesStage,
+    SalesStages,
+    SalesStagesRepository,
+    StageKey,
+    StageKind,
+)
 from servicejob.errors import FieldError, NotFound, ValidationFailed
 from servicejob.money import Money
 from servicejob.tenancy.context import PrincipalKind, TenantContext
@@ -137,6 +144,11 @@ def create_opportunity(
     stage = funnel.stage(data.stage) if data.stage else funnel.first_open()
     if stage is None or stage.kind is not StageKind.OPEN:
         raise _invalid("stage", "An opportunity starts in an open stage of the tenant's sales stages.")
+    return repository.add(ctx, str(ULID()), new_opportunity_fields(ctx, data, stage))
+
+
+def new_opportunity_fields(ctx: TenantContext, data: OpportunityInput, stage: SalesStage) -> dict[str, Any]:
+    """What a new opportunity stores, entering the given open stage (create and CSV import alike)."""
     owner = data.owner_user_id or (ctx.principal_id if ctx.kind is PrincipalKind.USER else None)
     fields = {
         **data.model_dump(mode="json", exclude_none=True),
@@ -146,7 +158,7 @@ def create_opportunity(
         "status": OpportunityStatus.OPEN.value,
         "stage_history": [{"stage": stage.key, "entered_at": now_iso(), "by": ctx.actor}],
     }
-    return repository.add(ctx, str(ULID()), {name: value for name, value in fields.items() if value is not None})
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 def get_opportunity(ctx: TenantContext, repository: OpportunityRepository, opportunity_id: str) -> Opportunity:
