@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from charset_normalizer import from_bytes
-
 from servicejob.errors import FieldError, ValidationFailed
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -52,6 +50,9 @@ def detect_encoding(data: bytes) -> FileEncoding:
         return FileEncoding.UTF8
     except UnicodeDecodeError:
         pass
+    # Imported here: only the workflow reads files, and the API function shares this module but not the cost.
+    from charset_normalizer import from_bytes
+
     best = from_bytes(data, cp_isolation=["big5hkscs", "gb18030"]).best()
     if best is None or best.encoding not in _DETECTED:
         raise _file_error("The file is not UTF-8, Big5 or GB18030 text; save it as UTF-8 CSV.", "unknown_encoding")
