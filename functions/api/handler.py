@@ -26,6 +26,7 @@ from .routes import (
     assignment_rules,
     audit,
     contacts,
+    exports,
     import_mappings,
     imports,
     leads,
@@ -86,6 +87,7 @@ app.include_router(opportunities.account_router, prefix="/v1/accounts")
 app.include_router(sales_settings.router, prefix="/v1/sales-settings")
 app.include_router(imports.router, prefix="/v1/imports")
 app.include_router(import_mappings.router, prefix="/v1/import-mappings")
+app.include_router(exports.router, prefix="/v1/exports")
 
 
 @app.exception_handler(DomainError)

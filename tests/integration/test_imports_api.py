@@ -2,6 +2,9 @@
 (the ImportJob state machine, tasks dispatched in-process) → report → commit → the records exist; a retried
 commit writes nothing twice; a chunk that cannot be written leaves nothing half-imported."""
 
+import codecs
+import csv
+import io
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -244,3 +247,29 @@ def test_limits_and_states_answer_clear_problems(imports: ImportEnv):
         "POST", "/v1/imports", {"entity": "accounts", "mapping": "hubspot", "file_name": "x.csv"}, role="finance"
     )
     assert status == 403
+
+
+def test_an_export_is_a_utf8_bom_csv_of_the_filtered_list_behind_a_short_lived_link(imports: ImportEnv):
+    # Given accounts with Chinese names, two of which match a name prefix
+    for name in ("香港會計師事務所有限公司", "香港貿易有限公司", "九龍貿易有限公司"):
+        _account(imports, name)
+    status, _, account = imports.call("POST", "/v1/accounts", {"name": "香港稅務顧問", "tags": ["vip", "稅務"]})
+    assert status == 201
+    # When finance (who may read accounts) exports the list filtered by name
+    status, _, exported = imports.call("GET", "/v1/exports", query={"entity": "accounts", "q": "香港"}, role="finance")
+    # Then it gets a download link to a file under its tenant's prefix
+    assert status == 200, exported
+    assert exported["rows"] == 3 and exported["file_name"].startswith("accounts-")
+    assert f"/{imports.api.tenant_id}/exports/" in exported["url"] and exported["expires_in_seconds"] <= 300
+    download = requests.get(exported["url"], timeout=10)
+    assert download.status_code == 200
+    # And the file is UTF-8 with a BOM, one row per matching account, lists joined
+    assert download.content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.DictReader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert sorted(row["name"] for row in rows) == sorted(
+        ["香港貿易有限公司", "香港會計師事務所有限公司", "香港稅務顧問"]
+    )
+    assert next(row for row in rows if row["id"] == account["id"])["tags"] == "vip; 稅務"
+    # And filters that the list does not have are refused naming them
+    status, _, problem = imports.call("GET", "/v1/exports", query={"entity": "leads", "account_id": account["id"]})
+    assert status == 422 and problem["errors"][0]["field"] == "account_id"
