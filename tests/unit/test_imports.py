@@ -208,3 +208,10 @@ def test_record_ids_are_stable_per_job_and_line_and_distinct_across_lines():
     assert record_id(job, 2) == record_id(job, 2)
     assert record_id(job, 2) != record_id(job, 3)
     assert ULID.from_str(record_id(job, 2)).milliseconds == ULID.from_str(job).milliseconds
+
+
+def test_a_city_without_a_street_becomes_the_region_instead_of_failing_the_row():
+    record = {"name": "甲公司", "billing_city": "深圳", "billing_country": "China"}
+    row = validate_row(ImportEntity.ACCOUNTS, 2, record, {}, _lookups())
+    assert isinstance(row, PreparedRow)
+    assert row.data.region == "深圳" and row.data.billing_address is None

@@ -3,7 +3,8 @@
 Rows are validated with the very models the API validates request bodies with (AccountInput, ContactInput,
 LeadInput, OpportunityInput), after the import fields are shaped into their form: names joined, phones and
 the billing address assembled, amounts and dates read from their usual export formats, an account named by
-name resolved to its id, a stage named by key or name resolved to the tenant's stage key.
+name resolved to its id, a stage named by key or name resolved to the tenant's stage key. A billing address
+needs a street; without one, the city becomes the account's region and the rest is left out.
 """
 
 import datetime as dt
@@ -214,8 +215,11 @@ def shape(entity: ImportEntity, record: Mapping[str, str], lookups: RowLookups) 
             "postal_code": record.get("billing_postal_code"),
             "country": _country(record["billing_country"]) if "billing_country" in record else None,
         }
-        if any(address.values()):
+        if address["lines"]:
             data["billing_address"] = {key: value for key, value in address.items() if value}
+        elif address["city"] and "region" not in data:
+            # Exports often give a city without a street: not an address, but where the client is.
+            data["region"] = address["city"]
         return data
     if entity is ImportEntity.CONTACTS:
         data = _copy(record, "name_zh", "name_en", "title", "email")
