@@ -371,15 +371,10 @@ def run_dry_run(ctx: TenantContext, services: ImportServices, job_id: str) -> St
 
 def fail(ctx: TenantContext, jobs: ImportJobRepository, job_id: str, error: FieldError | None) -> StoredImportJob:
     job = jobs.get(ctx, job_id)
-    failure = (
-        {"field": error.field, "message": error.message, "code": error.code}
-        if error
-        else {
-            "field": "job",
-            "message": "The import stopped on an internal error; commit again to resume.",
-            "code": "internal",
-        }
-    )
+    if error is None:
+        next_step = "commit again to resume" if job.status is ImportStatus.COMMITTING else "start a new import"
+        error = FieldError("job", f"The import stopped on an internal error; {next_step}.", "internal")
+    failure = {"field": error.field, "message": error.message, "code": error.code}
     return jobs.update(ctx, job_id, {"status": ImportStatus.FAILED.value, "failure": failure}, job.version)
 
 
