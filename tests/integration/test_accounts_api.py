@@ -211,6 +211,16 @@ def test_name_prefix_search_is_case_and_width_insensitive(api):
     assert [item["name"] for item in page["items"]] == ["香港會計師事務所有限公司"]
 
 
+@pytest.mark.parametrize("blank", [" ", "\x1f", "\u3000"])
+def test_a_prefix_that_normalizes_to_nothing_lists_everything(api, blank):
+    # Given an account / When searching with only spaces or control characters (found by schemathesis)
+    created, _ = create(api, {"name": "甲公司"})
+    status, _, page = api.call("GET", "/v1/accounts", query={"q": blank})
+    # Then the list is answered, not a server error
+    assert status == 200, page
+    assert created["id"] in {item["id"] for item in page["items"]}
+
+
 # ---- update / delete --------------------------------------------------------------------------------
 def test_patch_with_if_match_bumps_version_and_etag(api):
     # Given an account at version 1

@@ -84,7 +84,8 @@ class EntityStore(Generic[I]):
             index, key_condition = table_spec.GSI3, "GSI3PK = :pk"
             values = {":pk": {"S": keys.children_pk(ctx.tenant_id, parent_type, parent_id, self._kind.name)}}
             forward = True
-        elif name_prefix is not None and self._kind.name_field is not None:
+        elif name_prefix is not None and self._kind.name_field is not None and search_key(name_prefix):
+            # (a prefix of only spaces or control characters normalizes to "", which DynamoDB refuses: list all)
             query_id = f"{self._kind.name}:name:{search_key(name_prefix)}"
             index, key_condition, values = (
                 table_spec.GSI2,
