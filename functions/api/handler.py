@@ -33,6 +33,7 @@ from .routes import (
     me,
     notifications,
     opportunities,
+    reports,
     sales_settings,
     tenants,
     users,
@@ -88,6 +89,7 @@ app.include_router(sales_settings.router, prefix="/v1/sales-settings")
 app.include_router(imports.router, prefix="/v1/imports")
 app.include_router(import_mappings.router, prefix="/v1/import-mappings")
 app.include_router(exports.router, prefix="/v1/exports")
+app.include_router(reports.router, prefix="/v1/reports")
 
 
 @app.exception_handler(DomainError)

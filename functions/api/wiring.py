@@ -27,6 +27,7 @@ from servicejob.dal.notifications import DynamoNotificationRepository
 from servicejob.dal.opportunities import OPPORTUNITY_KIND, DynamoOpportunityRepository
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.rate_limits import DynamoRateLimiter
+from servicejob.dal.rollups import DynamoRollupRepository
 from servicejob.dal.sales_stages import SETTINGS_KIND, DynamoSalesStagesRepository
 from servicejob.dal.tenant_access import TenantClients
 from servicejob.dal.tenants import DynamoTenantRepository
@@ -42,6 +43,7 @@ from servicejob.domain.imports import ImportJobRepository, ImportRuns
 from servicejob.domain.leads import LeadRepository
 from servicejob.domain.notifications import NotificationRepository
 from servicejob.domain.opportunities import OpportunityRepository
+from servicejob.domain.reports import RollupReader
 from servicejob.domain.sales_stages import SalesStagesRepository
 from servicejob.domain.tenants import OnboardingWorkflow, RateLimiter, TenantRepository
 from servicejob.domain.users import Invitations, UserRepository
@@ -73,6 +75,7 @@ class Dependencies:
     import_mappings: ImportMappingRepository
     import_runs: ImportRuns
     files: S3TenantFiles
+    rollups: RollupReader
 
 
 @lru_cache(maxsize=1)
@@ -129,4 +132,5 @@ def dependencies() -> Dependencies:
         import_mappings=DynamoImportMappingRepository(store(IMPORT_MAPPING_KIND)),
         import_runs=StepFunctionsImportRuns(session.client("stepfunctions"), settings.import_state_machine_arn),
         files=S3TenantFiles(clients, settings.documents_bucket),
+        rollups=DynamoRollupRepository(clients, settings.table_name),
     )

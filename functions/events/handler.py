@@ -1,6 +1,7 @@
 """The events function, fed by the table stream (NEW_AND_OLD_IMAGES): the stream is the outbox.
 
-For each write to an audited entity it records the audit entry, then publishes the domain event. A
+For each write to an audited entity it records the audit entry, brings the report rollups up to date
+(opportunities and leads; idempotent, see domain/rollups.py), then publishes the domain event. A
 record that fails is reported in `batchItemFailures` and redelivered on its own (bisect on error, then
 the on-failure destination); redelivery rewrites the same audit entry and republishes the same event_id.
 """
@@ -14,13 +15,20 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from servicejob.config import get_settings
+from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
 from servicejob.dal.audit import DynamoAuditRepository, entity_change
+from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.pagination import CursorCodec
+from servicejob.dal.rollups import DynamoRollupRepository
 from servicejob.dal.tenant_access import TenantClients
+from servicejob.domain.accounts import AccountRepository
 from servicejob.domain.audit import AuditRepository, audit_entry
+from servicejob.domain.rollups import RollupStore, roll_up
+from servicejob.errors import NotFound
 from servicejob.events.models import domain_event, milestone_events
 from servicejob.events.publisher import EventPublisher
 from servicejob.observability import logger
+from servicejob.tenancy.context import system_context
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
@@ -29,15 +37,27 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 class Dependencies:
     audit: AuditRepository
     publisher: EventPublisher
+    rollups: RollupStore
+    accounts: AccountRepository
+
+    def account_branch(self, tenant_id: str, account_id: str) -> str | None:
+        """An opportunity's branch is its account's, read when the opportunity changes."""
+        try:
+            return self.accounts.get(system_context(tenant_id, "rollups"), account_id).branch
+        except NotFound:
+            return None
 
 
 @lru_cache(maxsize=1)
 def dependencies() -> Dependencies:
     settings = get_settings()
     cursors = CursorCodec(settings.cursor_secret.get_secret_value().encode())
+    clients = TenantClients(settings)
     return Dependencies(
-        audit=DynamoAuditRepository(TenantClients(settings), settings.table_name, cursors),
+        audit=DynamoAuditRepository(clients, settings.table_name, cursors),
         publisher=EventPublisher(boto3.client("events", region_name=settings.region), settings.event_bus_name),
+        rollups=DynamoRollupRepository(clients, settings.table_name),
+        accounts=DynamoAccountRepository(EntityStore(clients, ACCOUNT_KIND, settings.table_name, cursors)),
     )
 
 
@@ -50,6 +70,7 @@ def record_handler(record: DynamoDBRecord) -> None:
         return
     deps = dependencies()
     deps.audit.record(change, entry)
+    roll_up(change, deps.rollups, deps.account_branch)
     for event in (domain_event(change, entry), *milestone_events(change, entry)):
         deps.publisher.publish(event)
     logger.info(

@@ -11,7 +11,7 @@ import pytest
 import requests
 from ulid import ULID
 
-from tests.running_product import REPO_ROOT, SignedIn
+from tests.running_product import REPO_ROOT, SignedIn, wait_for
 
 OPENAPI = json.loads((REPO_ROOT / "schemas" / "openapi.json").read_text())
 
@@ -271,3 +271,31 @@ def test_role_escalation_is_refused(product, tenant_a):
     assert invite.status_code == 403
     assert key.status_code == 403
     assert tenant_a.call("GET", f"/v1/users/{staff_id}").json()["role"] == "staff"
+
+
+def test_reports_count_only_the_callers_tenant(tenant_a, tenant_b):
+    # Given tenant A's won opportunity, rolled up by the running product's stream poller
+    opportunity_id = _opportunity(tenant_a)
+    won = tenant_a.call(
+        "POST", f"/v1/opportunities/{opportunity_id}/stage", json={"stage": "won"}, headers={"If-Match": '"1"'}
+    )
+    assert won.status_code == 200, won.text
+
+    def a_sees_it():
+        report = tenant_a.call("GET", "/v1/reports/branches").json()
+        return report if sum(row["current"]["won_count"] for row in report["branches"]) >= 1 else None
+
+    wait_for(a_sees_it, timeout=30, what="tenant A's won opportunity in its branch report")
+    # Then tenant B's reports, whatever the filter, show nothing of it
+    for path in (
+        "/v1/reports/funnel",
+        "/v1/reports/sales-cycle",
+        "/v1/reports/branches",
+        "/v1/reports/lead-conversion",
+    ):
+        for params in ({}, {"owner_user_id": won.json()["owner_user_id"]}):
+            report = tenant_b.call("GET", path, params=params, headers={"X-Tenant-Id": "ignored"})
+            assert report.status_code == 200, report.text
+            body = report.json()
+            assert body.get("opportunities", 0) == 0 and body.get("branches", []) == []
+            assert body.get("by_region", []) == [] and body.get("overall", {"won": 0})["won"] == 0

@@ -464,6 +464,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/branches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Branch comparison: won count and amounts, new leads; the months vs the same months a year earlier */
+        get: operations["branches_v1_reports_branches_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Funnel by stage: counts, amounts, stage-to-stage conversion, where and why opportunities are lost */
+        get: operations["funnel_v1_reports_funnel_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/lead-conversion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lead conversion by region, per month and over the range */
+        get: operations["lead_conversion_v1_reports_lead_conversion_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/sales-cycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Average sales cycle (lead created, else opportunity created, to won) by business line and owner */
+        get: operations["sales_cycle_v1_reports_sales_cycle_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sales-settings/assignment-rules": {
         parameters: {
             query?: never;
@@ -775,7 +843,7 @@ export interface components {
             name: string;
             /**
              * Scopes
-             * @description Permissions the key carries: accounts:read, accounts:write, audit:read, contacts:read, contacts:write, leads:read, leads:write, opportunities:read, opportunities:write
+             * @description Permissions the key carries: accounts:read, accounts:write, audit:read, contacts:read, contacts:write, leads:read, leads:write, opportunities:read, opportunities:write, reports:read
              */
             scopes: components["schemas"]["Permission"][];
         };
@@ -892,6 +960,68 @@ export interface components {
             postal_code?: string | null;
             /** Region */
             region?: string | null;
+        };
+        /** BranchComparison */
+        BranchComparison: {
+            /**
+             * Branch
+             * @description null for records without a branch
+             */
+            branch: string | null;
+            /** @description The requested months */
+            current: components["schemas"]["BranchFigures"];
+            /** @description The same months a year earlier */
+            previous_year: components["schemas"]["BranchFigures"];
+        };
+        /** BranchFigures */
+        BranchFigures: {
+            /** New Leads */
+            new_leads: number;
+            /**
+             * Won Amounts
+             * @description Won amounts summed per currency
+             */
+            won_amounts: components["schemas"]["Money"][];
+            /** Won Count */
+            won_count: number;
+        };
+        /** BranchReport */
+        BranchReport: {
+            /**
+             * Branches
+             * @description Most won first
+             */
+            branches: components["schemas"]["BranchComparison"][];
+            filter: components["schemas"]["ReportFilter"];
+            /**
+             * From
+             * @description First month (YYYY-MM), inclusive
+             */
+            from: string;
+            /** Previous From */
+            previous_from: string;
+            /** Previous To */
+            previous_to: string;
+            /**
+             * To
+             * @description Last month (YYYY-MM), inclusive
+             */
+            to: string;
+        };
+        /** BusinessLineCycle */
+        BusinessLineCycle: {
+            /**
+             * Average Days
+             * @description Mean days from lead created (else opportunity created) to won
+             */
+            average_days: number | null;
+            /** Business Line */
+            business_line: string | null;
+            /**
+             * Won
+             * @description Opportunities won in the range
+             */
+            won: number;
         };
         /** ColumnAssignment */
         ColumnAssignment: {
@@ -1066,6 +1196,19 @@ export interface components {
              */
             secret: string;
         };
+        /** CycleFigure */
+        CycleFigure: {
+            /**
+             * Average Days
+             * @description Mean days from lead created (else opportunity created) to won
+             */
+            average_days: number | null;
+            /**
+             * Won
+             * @description Opportunities won in the range
+             */
+            won: number;
+        };
         /** DuplicateFinding */
         DuplicateFinding: {
             /** Line */
@@ -1107,6 +1250,68 @@ export interface components {
          * @enum {string}
          */
         FileEncoding: "utf-8" | "big5" | "big5-hkscs" | "gb18030";
+        /** FunnelReport */
+        FunnelReport: {
+            filter: components["schemas"]["ReportFilter"];
+            /**
+             * From
+             * @description First month (YYYY-MM), inclusive
+             */
+            from: string;
+            /**
+             * Lost Reasons
+             * @description Most frequent first
+             */
+            lost_reasons: components["schemas"]["LostReason"][];
+            /**
+             * Opportunities
+             * @description Opportunities created in the range (the cohort the funnel follows)
+             */
+            opportunities: number;
+            /**
+             * Stages
+             * @description In the tenant's funnel order
+             */
+            stages: components["schemas"]["FunnelStage"][];
+            /**
+             * To
+             * @description Last month (YYYY-MM), inclusive
+             */
+            to: string;
+        };
+        /** FunnelStage */
+        FunnelStage: {
+            /**
+             * Amounts
+             * @description Their amounts, summed per currency
+             */
+            amounts: components["schemas"]["Money"][];
+            /**
+             * Conversion To Next
+             * @description reached(next stage in funnel order, the won stage after the last open one) / reached(this); null for won and lost stages or when none reached this stage
+             */
+            conversion_to_next: number | null;
+            /**
+             * Count
+             * @description Opportunities now in this stage
+             */
+            count: number;
+            /** Key */
+            key: string;
+            kind: components["schemas"]["StageKind"] | null;
+            /**
+             * Lost Here
+             * @description Opportunities closed as lost from this stage
+             */
+            lost_here: number;
+            /** @description None for a stage no longer in the tenant's funnel */
+            names: components["schemas"]["StageNames"] | null;
+            /**
+             * Reached
+             * @description Opportunities whose stage history shows they entered this stage
+             */
+            reached: number;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -1310,6 +1515,30 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** LeadConversionReport */
+        LeadConversionReport: {
+            /**
+             * By Month
+             * @description Per month and region, oldest first
+             */
+            by_month: components["schemas"]["RegionConversion"][];
+            /**
+             * By Region
+             * @description Totals over the range, most leads first
+             */
+            by_region: components["schemas"]["RegionConversion"][];
+            filter: components["schemas"]["ReportFilter"];
+            /**
+             * From
+             * @description First month (YYYY-MM), inclusive
+             */
+            from: string;
+            /**
+             * To
+             * @description Last month (YYYY-MM), inclusive
+             */
+            to: string;
+        };
         /** LeadInput */
         LeadInput: {
             /**
@@ -1374,6 +1603,13 @@ export interface components {
             source?: ("web" | "referral" | "event" | "cold_call" | "import" | "other") | null;
             /** Status */
             status?: ("new" | "contacted" | "qualified" | "disqualified") | null;
+        };
+        /** LostReason */
+        LostReason: {
+            /** Count */
+            count: number;
+            /** Reason */
+            reason: string | null;
         };
         /** MePatch */
         MePatch: {
@@ -1572,11 +1808,26 @@ export interface components {
          * @enum {string}
          */
         OpportunityStatus: "open" | "won" | "lost";
+        /** OwnerCycle */
+        OwnerCycle: {
+            /**
+             * Average Days
+             * @description Mean days from lead created (else opportunity created) to won
+             */
+            average_days: number | null;
+            /** Owner User Id */
+            owner_user_id: string | null;
+            /**
+             * Won
+             * @description Opportunities won in the range
+             */
+            won: number;
+        };
         /**
          * Permission
          * @enum {string}
          */
-        Permission: "accounts:read" | "accounts:write" | "contacts:read" | "contacts:write" | "opportunities:read" | "opportunities:write" | "leads:read" | "leads:write" | "sales-settings:manage" | "audit:read" | "users:read" | "users:manage" | "api-keys:manage" | "tenant:manage";
+        Permission: "accounts:read" | "accounts:write" | "contacts:read" | "contacts:write" | "opportunities:read" | "opportunities:write" | "leads:read" | "leads:write" | "sales-settings:manage" | "reports:read" | "audit:read" | "users:read" | "users:manage" | "api-keys:manage" | "tenant:manage";
         /**
          * PhoneKind
          * @enum {string}
@@ -1625,6 +1876,43 @@ export interface components {
              */
             more: boolean;
         };
+        /** RegionConversion */
+        RegionConversion: {
+            /** Conversion Rate */
+            conversion_rate: number | null;
+            /**
+             * Converted
+             * @description Of those, converted to an opportunity
+             */
+            converted: number;
+            /**
+             * Leads
+             * @description Leads created in the period
+             */
+            leads: number;
+            /**
+             * Period
+             * @description The month (YYYY-MM); null in the totals over the range
+             */
+            period: string | null;
+            /**
+             * Region
+             * @description null for leads without a region
+             */
+            region: string | null;
+        };
+        /**
+         * ReportFilter
+         * @description At most one of business line, branch or owner: each is a rollup partition of its own.
+         */
+        ReportFilter: {
+            /** Branch */
+            branch?: string | null;
+            /** Business Line */
+            business_line?: string | null;
+            /** Owner User Id */
+            owner_user_id?: string | null;
+        };
         /** ResponseValidationError */
         ResponseValidationError: {
             /** Detail */
@@ -1666,6 +1954,25 @@ export interface components {
              * @description Every matching lead goes to this user
              */
             user_id?: string | null;
+        };
+        /** SalesCycleReport */
+        SalesCycleReport: {
+            /** By Business Line */
+            by_business_line: components["schemas"]["BusinessLineCycle"][];
+            /** By Owner */
+            by_owner: components["schemas"]["OwnerCycle"][];
+            filter: components["schemas"]["ReportFilter"];
+            /**
+             * From
+             * @description First month (YYYY-MM), inclusive
+             */
+            from: string;
+            overall: components["schemas"]["CycleFigure"];
+            /**
+             * To
+             * @description Last month (YYYY-MM), inclusive
+             */
+            to: string;
         };
         /** SalesStage */
         SalesStage: {
@@ -7236,6 +7543,538 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Opportunity"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    branches_v1_reports_branches_get: {
+        parameters: {
+            query?: {
+                /** @description First month, YYYY-MM (default: 11 months before to) */
+                from?: string | null;
+                /** @description Last month, YYYY-MM (default: this month) */
+                to?: string | null;
+                /** @description Only this business line */
+                business_line?: string | null;
+                /** @description Only this branch (office) */
+                branch?: string | null;
+                /** @description Only this owner's records (sales users: always themselves) */
+                owner_user_id?: string | null;
+                /** @description csv answers text/csv as a download */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each branch's figures now and a year earlier (JSON, or CSV with format=csv) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BranchReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    funnel_v1_reports_funnel_get: {
+        parameters: {
+            query?: {
+                /** @description First month, YYYY-MM (default: 11 months before to) */
+                from?: string | null;
+                /** @description Last month, YYYY-MM (default: this month) */
+                to?: string | null;
+                /** @description Only this business line */
+                business_line?: string | null;
+                /** @description Only this branch (office) */
+                branch?: string | null;
+                /** @description Only this owner's records (sales users: always themselves) */
+                owner_user_id?: string | null;
+                /** @description csv answers text/csv as a download */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The funnel of the opportunities created in the months (JSON, or CSV with format=csv) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunnelReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lead_conversion_v1_reports_lead_conversion_get: {
+        parameters: {
+            query?: {
+                /** @description First month, YYYY-MM (default: 11 months before to) */
+                from?: string | null;
+                /** @description Last month, YYYY-MM (default: this month) */
+                to?: string | null;
+                /** @description Only this business line */
+                business_line?: string | null;
+                /** @description Only this branch (office) */
+                branch?: string | null;
+                /** @description Only this owner's records (sales users: always themselves) */
+                owner_user_id?: string | null;
+                /** @description csv answers text/csv as a download */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Leads created in the months and how many converted (JSON, or CSV with format=csv) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadConversionReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sales_cycle_v1_reports_sales_cycle_get: {
+        parameters: {
+            query?: {
+                /** @description First month, YYYY-MM (default: 11 months before to) */
+                from?: string | null;
+                /** @description Last month, YYYY-MM (default: this month) */
+                to?: string | null;
+                /** @description Only this business line */
+                business_line?: string | null;
+                /** @description Only this branch (office) */
+                branch?: string | null;
+                /** @description Only this owner's records (sales users: always themselves) */
+                owner_user_id?: string | null;
+                /** @description csv answers text/csv as a download */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Opportunities won in the months and their mean cycle (JSON, or CSV with format=csv) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesCycleReport"];
+                    "text/csv": string;
                 };
             };
             /** @description Malformed request */

@@ -29,6 +29,7 @@ class Permission(StrEnum):
     LEADS_READ = "leads:read"
     LEADS_WRITE = "leads:write"
     SALES_SETTINGS_MANAGE = "sales-settings:manage"
+    REPORTS_READ = "reports:read"
     AUDIT_READ = "audit:read"
     USERS_READ = "users:read"
     USERS_MANAGE = "users:manage"
@@ -63,10 +64,13 @@ _SELL = {
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.ADMIN: frozenset(Permission) - {Permission.TENANT_MANAGE},
-    Role.PARTNER: frozenset(_READ_ALL | _SELL | {Permission.AUDIT_READ, Permission.SALES_SETTINGS_MANAGE}),
-    Role.MANAGER: frozenset(_READ_ALL | _SELL | {Permission.AUDIT_READ}),
-    Role.FINANCE: frozenset(_READ_ALL | {Permission.AUDIT_READ}),
-    Role.SALES: frozenset(_READ_ALL | _SELL),
+    Role.PARTNER: frozenset(
+        _READ_ALL | _SELL | {Permission.AUDIT_READ, Permission.SALES_SETTINGS_MANAGE, Permission.REPORTS_READ}
+    ),
+    Role.MANAGER: frozenset(_READ_ALL | _SELL | {Permission.AUDIT_READ, Permission.REPORTS_READ}),
+    Role.FINANCE: frozenset(_READ_ALL | {Permission.AUDIT_READ, Permission.REPORTS_READ}),
+    # Sales read reports of their own records only (domain/reports.py forces the owner filter).
+    Role.SALES: frozenset(_READ_ALL | _SELL | {Permission.REPORTS_READ}),
     Role.STAFF: frozenset(_READ_ALL),
 }
 
@@ -82,6 +86,7 @@ API_KEY_SCOPES: frozenset[Permission] = frozenset(
         Permission.LEADS_READ,
         Permission.LEADS_WRITE,
         Permission.AUDIT_READ,
+        Permission.REPORTS_READ,
     }
 )
 

@@ -76,3 +76,16 @@ def import_error_sk(line: int) -> str:
 def tenant_object_key(tenant_id: str, folder: str, name: str) -> str:
     """S3 keys live under the tenant's own prefix, the only one its role may touch."""
     return f"{tenant_id}/{folder}/{name}"
+
+
+def rollup_pk(tenant_id: str, name: str) -> str:
+    """A report rollup (`funnel`, or `funnel#owner#{id}` for one dimension value); the sort key is the month."""
+    return f"{tenant_id}#rollup#{name}"
+
+
+def rollup_state_pk(tenant_id: str, entity_type: str, entity_id: str) -> str:
+    """What one record currently adds to the rollups, and the version it was taken from."""
+    return f"{tenant_id}#rollup-state#{entity_type}#{entity_id}"
+
+
+ROLLUP_STATE = "STATE"
