@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import quote, unquote
 
@@ -42,6 +43,7 @@ Counters = dict[str, Decimal]
 Contribution = dict[tuple[str, str], Counters]
 
 
+@lru_cache(maxsize=4096)  # a few hundred distinct names in practice; encoding them is most of the work
 def counter(*parts: str | None) -> str:
     """A counter's attribute name: parts joined by `|`, each percent-encoded (so `|` in a value is safe)."""
     return "|".join(quote(part or "", safe="") for part in parts)
