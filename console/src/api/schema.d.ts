@@ -7657,7 +7657,7 @@ export interface operations {
                 business_line?: string | null;
                 /** @description Only this branch (office) */
                 branch?: string | null;
-                /** @description Only this owner's records (sales users: always themselves) */
+                /** @description Only this owner's records, a user id (sales users: always themselves) */
                 owner_user_id?: string | null;
                 /** @description csv answers text/csv as a download */
                 format?: "json" | "csv";
@@ -7790,7 +7790,7 @@ export interface operations {
                 business_line?: string | null;
                 /** @description Only this branch (office) */
                 branch?: string | null;
-                /** @description Only this owner's records (sales users: always themselves) */
+                /** @description Only this owner's records, a user id (sales users: always themselves) */
                 owner_user_id?: string | null;
                 /** @description csv answers text/csv as a download */
                 format?: "json" | "csv";
@@ -7923,7 +7923,7 @@ export interface operations {
                 business_line?: string | null;
                 /** @description Only this branch (office) */
                 branch?: string | null;
-                /** @description Only this owner's records (sales users: always themselves) */
+                /** @description Only this owner's records, a user id (sales users: always themselves) */
                 owner_user_id?: string | null;
                 /** @description csv answers text/csv as a download */
                 format?: "json" | "csv";
@@ -8056,7 +8056,7 @@ export interface operations {
                 business_line?: string | null;
                 /** @description Only this branch (office) */
                 branch?: string | null;
-                /** @description Only this owner's records (sales users: always themselves) */
+                /** @description Only this owner's records, a user id (sales users: always themselves) */
                 owner_user_id?: string | null;
                 /** @description csv answers text/csv as a download */
                 format?: "json" | "csv";

@@ -33,7 +33,7 @@ BusinessLine = Annotated[str | None, Query(max_length=200, description="Only thi
 Branch = Annotated[str | None, Query(max_length=200, description="Only this branch (office)")]
 Owner = Annotated[
     str | None,
-    Query(max_length=26, description="Only this owner's records (sales users: always themselves)"),
+    Query(max_length=64, description="Only this owner's records, a user id (sales users: always themselves)"),
 ]
 Format = Annotated[Literal["json", "csv"], Query(description="csv answers text/csv as a download")]
 
