@@ -12,6 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from moto.dynamodb.responses import DynamoHandler
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
@@ -111,6 +112,7 @@ class LocalRuntime:
         if self.state_file and self.reset:
             self.state_file.delete()
         saved = self.state_file.read() if self.state_file else None
+        _serialize_dynamodb_requests()
         moto_gate = MotoRequestGate(DomainDispatcherApplication(create_backend_app))
         # The same moto port as before if free, so a console still holding the old Cognito endpoint works.
         moto_port = self._serve(moto_gate, saved.cursors.moto_port if saved else 0, "moto", MotoRequestHandler)
@@ -300,6 +302,25 @@ class LocalRuntime:
                 os.environ[name] = value
         self._saved_environ.clear()
         get_settings.cache_clear()
+
+
+_DYNAMODB_REQUESTS = threading.RLock()
+
+
+def _serialize_dynamodb_requests() -> None:
+    """moto's TransactWriteItems deep-copies the table (to roll back on failure); a write handled by another
+    request thread during that copy breaks it ("dictionary changed size during iteration"). So moto handles
+    DynamoDB requests one at a time (it holds the GIL for most of each anyway)."""
+    if getattr(DynamoHandler.call_action, "serialized", False):
+        return
+    handle = DynamoHandler.call_action
+
+    def call_action(self):
+        with _DYNAMODB_REQUESTS:
+            return handle(self)
+
+    call_action.serialized = True
+    DynamoHandler.call_action = call_action
 
 
 class _LateBoundApp:

@@ -285,7 +285,7 @@ def test_reports_count_only_the_callers_tenant(tenant_a, tenant_b):
         report = tenant_a.call("GET", "/v1/reports/branches").json()
         return report if sum(row["current"]["won_count"] for row in report["branches"]) >= 1 else None
 
-    wait_for(a_sees_it, timeout=30, what="tenant A's won opportunity in its branch report")
+    wait_for(a_sees_it, timeout=60, what="tenant A's won opportunity in its branch report")
     # Then tenant B's reports, whatever the filter, show nothing of it
     for path in (
         "/v1/reports/funnel",
