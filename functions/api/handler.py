@@ -22,6 +22,7 @@ from .problems import field_path, from_domain_error, problem
 from .request_context import correlation_id, correlation_id_of
 from .routes import (
     accounts,
+    activities,
     api_keys,
     assignment_rules,
     audit,
@@ -75,6 +76,8 @@ app.use(middlewares=[echo_correlation_id, limit_body_size])
 app.include_router(accounts.router, prefix="/v1/accounts")
 app.include_router(contacts.router, prefix="/v1/contacts")
 app.include_router(contacts.account_router, prefix="/v1/accounts")
+app.include_router(activities.router, prefix="/v1/activities")
+app.include_router(activities.account_router, prefix="/v1/accounts")
 app.include_router(api_keys.router, prefix="/v1/api-keys")
 app.include_router(audit.router, prefix="/v1/audit")
 app.include_router(tenants.router, prefix="/v1/tenants")

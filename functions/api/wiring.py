@@ -8,6 +8,7 @@ import boto3
 from servicejob.auth.user_directory import CognitoUserDirectory, UserDirectory
 from servicejob.config import Settings, get_settings
 from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
+from servicejob.dal.activities import ACTIVITY_KIND, DynamoActivityRepository
 from servicejob.dal.api_keys import API_KEY_KIND, DynamoApiKeyRepository
 from servicejob.dal.assignment_rules import DynamoAssignmentRulesRepository
 from servicejob.dal.audit import DynamoAuditRepository
@@ -34,6 +35,7 @@ from servicejob.dal.tenants import DynamoTenantRepository
 from servicejob.dal.users import USER_KIND, DynamoUserRepository
 from servicejob.deployment_spec import USER_POOL
 from servicejob.domain.accounts import AccountRepository
+from servicejob.domain.activities import ActivityRepository
 from servicejob.domain.api_keys import ApiKeyRepository
 from servicejob.domain.assignment_rules import AssignmentRulesRepository
 from servicejob.domain.audit import AuditRepository
@@ -76,6 +78,7 @@ class Dependencies:
     import_runs: ImportRuns
     files: S3TenantFiles
     rollups: RollupReader
+    activities: ActivityRepository
 
 
 @lru_cache(maxsize=1)
@@ -133,4 +136,5 @@ def dependencies() -> Dependencies:
         import_runs=StepFunctionsImportRuns(session.client("stepfunctions"), settings.import_state_machine_arn),
         files=S3TenantFiles(clients, settings.documents_bucket),
         rollups=DynamoRollupRepository(clients, settings.table_name),
+        activities=DynamoActivityRepository(EntityStore(clients, ACTIVITY_KIND, settings.table_name, cursors)),
     )

@@ -1,7 +1,8 @@
 """The events function, fed by the table stream (NEW_AND_OLD_IMAGES): the stream is the outbox.
 
 For each write to an audited entity it records the audit entry, brings the report rollups up to date
-(opportunities and leads; idempotent, see domain/rollups.py), then publishes the domain event. A
+(opportunities and leads; idempotent, see domain/rollups.py), keeps what the write implies on other
+records (an activity's account and contact dates), then publishes the domain event. A
 record that fails is reported in `batchItemFailures` and redelivered on its own (bisect on error, then
 the on-failure destination); redelivery rewrites the same audit entry and republishes the same event_id.
 """
@@ -16,13 +17,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from servicejob.config import get_settings
 from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
+from servicejob.dal.activities import ContactDatesOnRecords
 from servicejob.dal.audit import DynamoAuditRepository, entity_change
 from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.rollups import DynamoRollupRepository
 from servicejob.dal.tenant_access import TenantClients
 from servicejob.domain.accounts import AccountRepository
-from servicejob.domain.audit import AuditRepository, audit_entry
+from servicejob.domain.activities import refresh_contact_dates
+from servicejob.domain.audit import AuditRepository, EntitySnapshot, audit_entry
 from servicejob.domain.rollups import RollupStore, roll_up
 from servicejob.errors import NotFound
 from servicejob.events.models import domain_event, milestone_events
@@ -47,6 +50,8 @@ class Dependencies:
         except NotFound:
             return None
 
+    contact_dates: ContactDatesOnRecords
+
 
 @lru_cache(maxsize=1)
 def dependencies() -> Dependencies:
@@ -58,7 +63,12 @@ def dependencies() -> Dependencies:
         publisher=EventPublisher(boto3.client("events", region_name=settings.region), settings.event_bus_name),
         rollups=DynamoRollupRepository(clients, settings.table_name),
         accounts=DynamoAccountRepository(EntityStore(clients, ACCOUNT_KIND, settings.table_name, cursors)),
+        contact_dates=ContactDatesOnRecords(clients, settings.table_name),
     )
+
+
+def _live(snapshot: EntitySnapshot | None):
+    return snapshot.data if snapshot is not None and snapshot.deleted_at is None else None
 
 
 def record_handler(record: DynamoDBRecord) -> None:
@@ -71,6 +81,9 @@ def record_handler(record: DynamoDBRecord) -> None:
     deps = dependencies()
     deps.audit.record(change, entry)
     roll_up(change, deps.rollups, deps.account_branch)
+    if change.audited.type == "activity":
+        ctx = system_context(change.tenant_id, "activities", entry.correlation_id or "")
+        refresh_contact_dates(ctx, deps.contact_dates, deps.contact_dates, _live(change.before), _live(change.after))
     for event in (domain_event(change, entry), *milestone_events(change, entry)):
         deps.publisher.publish(event)
     logger.info(

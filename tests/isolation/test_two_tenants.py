@@ -81,6 +81,16 @@ CREATORS["/v1/import-mappings/{mapping_id}"] = lambda owner: owner.call(
     "/v1/import-mappings",
     json={"name": "ERP", "entity": "accounts", "columns": [{"column": "公司名稱", "field": "name"}]},
 ).json()["id"]
+
+
+def _activity(owner: SignedIn) -> str:
+    account_id = CREATORS["/v1/accounts/{account_id}"](owner)
+    body = {"kind": "call", "subject": "致電", "due_at": "2027-01-05T09:00:00+08:00", "account_id": account_id}
+    return owner.call("POST", "/v1/activities", json=body).json()["id"]
+
+
+CREATORS["/v1/activities/{activity_id}"] = _activity
+CREATORS["/v1/accounts/{account_id}/activities"] = CREATORS["/v1/accounts/{account_id}"]
 # Control-plane status of a signup: public by design, answers only provisioning/active/failed.
 NOT_TENANT_SCOPED = {"/v1/tenants/{tenant_id}/status"}
 # Bodies each method (or path and method) accepts, so that the answer is about the id, not the body.
@@ -90,6 +100,7 @@ WRITE_BODIES = {
     ("/v1/opportunities/{opportunity_id}/stage", "post"): {"stage": "won"},
     ("/v1/contacts/{contact_id}", "patch"): {"title": "經理"},
     ("/v1/import-mappings/{mapping_id}", "patch"): {"name": "乙"},
+    ("/v1/activities/{activity_id}", "patch"): {"status": "done"},
 }
 
 
@@ -137,6 +148,7 @@ def test_another_tenants_ids_answer_404_on_every_method(path, tenant_a: SignedIn
         "/v1/contacts",
         "/v1/imports",
         "/v1/import-mappings",
+        "/v1/activities",
     ],
 )
 def test_lists_exclude_the_other_tenant(collection, tenant_a, tenant_b):

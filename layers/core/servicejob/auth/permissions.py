@@ -28,6 +28,8 @@ class Permission(StrEnum):
     OPPORTUNITIES_WRITE = "opportunities:write"
     LEADS_READ = "leads:read"
     LEADS_WRITE = "leads:write"
+    ACTIVITIES_READ = "activities:read"
+    ACTIVITIES_WRITE = "activities:write"
     SALES_SETTINGS_MANAGE = "sales-settings:manage"
     REPORTS_READ = "reports:read"
     AUDIT_READ = "audit:read"
@@ -53,6 +55,7 @@ _READ_ALL = {
     Permission.CONTACTS_READ,
     Permission.OPPORTUNITIES_READ,
     Permission.LEADS_READ,
+    Permission.ACTIVITIES_READ,
     Permission.USERS_READ,
 }
 _SELL = {
@@ -60,6 +63,7 @@ _SELL = {
     Permission.CONTACTS_WRITE,
     Permission.OPPORTUNITIES_WRITE,
     Permission.LEADS_WRITE,
+    Permission.ACTIVITIES_WRITE,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
@@ -85,6 +89,8 @@ API_KEY_SCOPES: frozenset[Permission] = frozenset(
         Permission.OPPORTUNITIES_WRITE,
         Permission.LEADS_READ,
         Permission.LEADS_WRITE,
+        Permission.ACTIVITIES_READ,
+        Permission.ACTIVITIES_WRITE,
         Permission.AUDIT_READ,
         Permission.REPORTS_READ,
     }

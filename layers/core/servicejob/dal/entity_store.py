@@ -38,6 +38,18 @@ def search_key(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class DueIndex:
+    """Items in one status ordered by a due instant (GSI2, sparse): an item leaves it when its status changes.
+
+    Updates that touch either field must pass both, so the store can place or remove the item.
+    """
+
+    due_field: str  # holds a UTC ISO instant (`clock.to_iso`), so text order is time order
+    status_field: str
+    status: str
+
+
+@dataclass(frozen=True)
 class EntityKind(Generic[I]):
     """What the store needs to know about one entity type."""
 
@@ -47,6 +59,8 @@ class EntityKind(Generic[I]):
     name_field: str | None = None
     # (parent type, attribute holding the parent's id) for types listed under a parent (GSI3).
     parent: tuple[str, str] | None = None
+    # Types listed by due date in one status (planned activities); uses GSI2, so not with name_field.
+    due_index: DueIndex | None = None
 
 
 class EntityStore(Generic[I]):
@@ -116,6 +130,31 @@ class EntityStore(Generic[I]):
         items = [self._kind.item_class.from_raw_data(raw) for raw in response.get("Items", [])]
         return Page(items, self._cursors.encode(ctx.tenant_id, query_id, response.get("LastEvaluatedKey")))
 
+    def list_due(self, ctx: TenantContext, limit: int, cursor: str | None, due_from: str, due_before: str) -> Page[I]:
+        """Items in the kind's due-index status with `due_from <= due < due_before`, soonest first."""
+        if self._kind.due_index is None:
+            raise ValueError(f"{self._kind.name} has no due index")
+        query_id = f"{self._kind.name}:due:{due_from}:{due_before}"
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": table_spec.GSI2.name,
+            # The id after `#` keeps equal instants apart; "#" sorts before every id character.
+            "KeyConditionExpression": "GSI2PK = :pk AND GSI2SK BETWEEN :from AND :before",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": keys.due_index_pk(ctx.tenant_id, self._kind.name, self._kind.due_index.status)},
+                ":from": {"S": due_from},
+                ":before": {"S": due_before},
+            },
+            "ScanIndexForward": True,
+            "Limit": limit,
+        }
+        start = self._cursors.decode(ctx.tenant_id, query_id, cursor)
+        if start:
+            request["ExclusiveStartKey"] = start
+        response = self._client(ctx).query(**request)
+        items = [self._kind.item_class.from_raw_data(raw) for raw in response.get("Items", [])]
+        return Page(items, self._cursors.encode(ctx.tenant_id, query_id, response.get("LastEvaluatedKey")))
+
     # ---- writes ------------------------------------------------------------------------------
     def create(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> I:
         item = self.new_item(ctx, entity_id, fields)
@@ -143,6 +182,7 @@ class EntityStore(Generic[I]):
             GSI1SK=entity_id,
             **self._name_index(ctx, entity_id, fields),
             **self._parent_index(ctx, entity_id, fields),
+            **self._due_index(ctx, entity_id, fields),
             **fields,
         )
 
@@ -161,6 +201,13 @@ class EntityStore(Generic[I]):
             sets.update(self._name_index(ctx, entity_id, sets))
         if self._kind.parent is not None and self._kind.parent[1] in sets:
             sets.update(self._parent_index(ctx, entity_id, sets))  # moved to another parent (a merge)
+        due = self._kind.due_index
+        if due is not None and (due.due_field in changes or due.status_field in changes):
+            placement = self._due_index(ctx, entity_id, changes)
+            if placement:
+                sets.update(placement)
+            else:
+                removes.extend(["GSI2PK", "GSI2SK"])
         return self._conditional_update(ctx, entity_id, sets, removes, expected_version)
 
     def soft_delete(self, ctx: TenantContext, entity_id: str, expected_version: int) -> I:
@@ -232,6 +279,15 @@ class EntityStore(Generic[I]):
         return {
             "GSI3PK": keys.children_pk(ctx.tenant_id, parent_type, fields[parent_field], self._kind.name),
             "GSI3SK": entity_id,
+        }
+
+    def _due_index(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> dict[str, str]:
+        due = self._kind.due_index
+        if due is None or fields.get(due.status_field) != due.status or not fields.get(due.due_field):
+            return {}
+        return {
+            "GSI2PK": keys.due_index_pk(ctx.tenant_id, self._kind.name, due.status),
+            "GSI2SK": f"{fields[due.due_field]}#{entity_id}",
         }
 
     def _attr_name(self, name: str) -> str:

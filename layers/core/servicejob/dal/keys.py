@@ -25,6 +25,10 @@ def name_index_pk(tenant_id: str, entity_type: str) -> str:
     return f"{tenant_id}#{entity_type}#by-name"
 
 
+def due_index_pk(tenant_id: str, entity_type: str, status: str) -> str:
+    return f"{tenant_id}#{entity_type}#{status}#by-due"
+
+
 def children_pk(tenant_id: str, parent_type: str, parent_id: str, child_type: str) -> str:
     return f"{tenant_id}#{parent_type}#{parent_id}#{child_type}"
 

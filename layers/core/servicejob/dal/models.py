@@ -101,6 +101,21 @@ class LeadItem(EntityItem, discriminator="lead"):
     owner_user_id = UnicodeAttribute(null=True)
 
 
+class ActivityItem(EntityItem, discriminator="activity"):
+    kind = UnicodeAttribute()  # call | meeting | visit | email | task
+    status = UnicodeAttribute()  # planned | done | cancelled
+    subject = UnicodeAttribute()
+    notes = UnicodeAttribute(null=True)
+    minutes = UnicodeAttribute(null=True)  # of a meeting
+    due_at = UnicodeAttribute(null=True)  # UTC ISO; orders the planned ones on GSI2
+    done_at = UnicodeAttribute(null=True)
+    owner_id = UnicodeAttribute()
+    account_id = UnicodeAttribute(null=True)  # the parent on GSI3
+    contact_id = UnicodeAttribute(null=True)
+    opportunity_id = UnicodeAttribute(null=True)
+    lead_id = UnicodeAttribute(null=True)
+
+
 class AssignmentRulesItem(Item, discriminator="assignment_rules"):
     """One per tenant: the ordered lead assignment rules, versioned for If-Match."""
 

@@ -16,6 +16,7 @@ from ulid import ULID
 from servicejob.auth.permissions import Permission
 from servicejob.dal.pagination import Page
 from servicejob.domain.accounts import Account
+from servicejob.domain.activities import Activity
 from servicejob.domain.api_keys import ApiKey
 from servicejob.domain.column_maps import ImportMapping
 from servicejob.domain.contacts import Contact
@@ -46,6 +47,7 @@ AUDITED_TYPES: dict[str, AuditedType] = {
     for audited in (
         AuditedType("account", "accounts", "account", Account),
         AuditedType("contact", "contacts", "contact", Contact),
+        AuditedType("activity", "activities", "activity", Activity),
         AuditedType("lead", "leads", "lead", Lead),
         AuditedType("opportunity", "opportunities", "opportunity", Opportunity, {"opportunity.won": closed_as_won}),
         AuditedType("user", "users", "user", User),
