@@ -20,6 +20,7 @@ from infra.events_stack import EventsStack
 from infra.stage import Stage
 from servicejob.deployment_spec import FUNCTIONS, STATE_MACHINES
 from servicejob.workflows.onboarding import schedule_group_name
+from servicejob.workflows.reminders import REMINDERS_SCHEDULE
 
 # Cognito calls of servicejob.auth.user_directory.CognitoUserDirectory.
 USER_DIRECTORY_ACTIONS = (
@@ -93,6 +94,7 @@ class WorkflowsStack(Stack):
         grant_send_mail(workflows, stage, self)
         # servicejob.workflows.onboarding.TenantScheduleGroups: one group per tenant, tagged with the tenant.
         tenant_groups = f"schedule-group/{schedule_group_name('*')}"
+        reminder_schedules = f"schedule/{schedule_group_name('*')}/{REMINDERS_SCHEDULE}"
         workflows.add_to_role_policy(
             iam.PolicyStatement(
                 actions=[
@@ -108,7 +110,42 @@ class WorkflowsStack(Stack):
                 id=f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:{stage.region}:<AWS::AccountId>:{tenant_groups}]",
                 reason="Schedule groups are created per tenant at onboarding, so their names are known only "
                 "by their tenant- prefix",
+            ),
+            Acknowledgment(
+                id=f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:{stage.region}:<AWS::AccountId>:{reminder_schedules}]",
+                reason="Each tenant's daily-reminders schedule lives in its own tenant- schedule group",
+            ),
+        )
+
+        # servicejob.workflows.reminders.ReminderSchedules: each tenant's daily reminders schedule, which invokes
+        # this function through the scheduler role (passed to Scheduler, and allowed to invoke exactly it).
+        workflows.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="TenantReminderSchedules",
+                actions=["scheduler:CreateSchedule", "scheduler:UpdateSchedule"],
+                resources=[f"arn:{Aws.PARTITION}:scheduler:{stage.region}:{Aws.ACCOUNT_ID}:{reminder_schedules}"],
             )
+        )
+        workflows.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="PassSchedulerRole",
+                actions=["iam:PassRole"],
+                resources=[events_stack.scheduler_role.role_arn],
+                conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
+            )
+        )
+        # Attached here rather than granted on the role, which would make the events stack refer to this one.
+        iam.Policy(
+            self,
+            "SchedulerInvokesWorkflows",
+            roles=[events_stack.scheduler_role],
+            statements=[
+                iam.PolicyStatement(
+                    sid="SchedulerInvokesWorkflows",
+                    actions=["lambda:InvokeFunction"],
+                    resources=[workflows.function_arn],
+                )
+            ],
         )
 
         # servicejob.workflows.onboarding.TenantUsageKeys: find or create the tenant's API key (GetApiKeys,

@@ -67,6 +67,7 @@ def _seed_demo(runtime: LocalRuntime) -> None:
             " its first start (scripts/run --reset starts over with a new one).\n",
             flush=True,
         )
+        _ensure_tenant_schedules(runtime, existing.tenant_id)
         return
     try:
         demo = seed_demo_tenant(runtime.base_url, cognito, runtime.user_pool_id)
@@ -81,6 +82,19 @@ def _seed_demo(runtime: LocalRuntime) -> None:
         f"  mailbox   : {runtime.base_url}/_local/mailbox\n",
         flush=True,
     )
+
+
+def _ensure_tenant_schedules(runtime: LocalRuntime, tenant_id: str) -> None:
+    """A demo tenant kept from an earlier start may predate its reminders schedule: the onboarding task that
+    creates the schedule group (and the schedule) is idempotent, so it is simply run again."""
+    from .lambda_dispatch import invoke_function
+
+    try:
+        invoke_function(
+            runtime.stage, "workflows", {"task": "create_schedule_group", "input": {"tenant_id": tenant_id}}
+        )
+    except Exception as error:  # noqa: BLE001 - the runtime still starts; the warning says what is missing
+        print(f"Warning: the demo tenant's schedules were not ensured: {error}", flush=True)  # noqa: T201
 
 
 if __name__ == "__main__":

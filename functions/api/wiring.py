@@ -28,6 +28,7 @@ from servicejob.dal.notifications import DynamoNotificationRepository
 from servicejob.dal.opportunities import OPPORTUNITY_KIND, DynamoOpportunityRepository
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.rate_limits import DynamoRateLimiter
+from servicejob.dal.reminders import REMINDER_SETTINGS_KIND, DynamoReminderSettingsRepository
 from servicejob.dal.rollups import DynamoRollupRepository
 from servicejob.dal.sales_stages import SETTINGS_KIND, DynamoSalesStagesRepository
 from servicejob.dal.tenant_access import TenantClients
@@ -45,6 +46,7 @@ from servicejob.domain.imports import ImportJobRepository, ImportRuns
 from servicejob.domain.leads import LeadRepository
 from servicejob.domain.notifications import NotificationRepository
 from servicejob.domain.opportunities import OpportunityRepository
+from servicejob.domain.reminders import ReminderSettingsRepository
 from servicejob.domain.reports import RollupReader
 from servicejob.domain.sales_stages import SalesStagesRepository
 from servicejob.domain.tenants import OnboardingWorkflow, RateLimiter, TenantRepository
@@ -79,6 +81,7 @@ class Dependencies:
     files: S3TenantFiles
     rollups: RollupReader
     activities: ActivityRepository
+    reminder_settings: ReminderSettingsRepository
 
 
 @lru_cache(maxsize=1)
@@ -137,4 +140,7 @@ def dependencies() -> Dependencies:
         files=S3TenantFiles(clients, settings.documents_bucket),
         rollups=DynamoRollupRepository(clients, settings.table_name),
         activities=DynamoActivityRepository(EntityStore(clients, ACTIVITY_KIND, settings.table_name, cursors)),
+        reminder_settings=DynamoReminderSettingsRepository(
+            EntityStore(clients, REMINDER_SETTINGS_KIND, settings.table_name, cursors)
+        ),
     )

@@ -5,16 +5,21 @@ inside `invite_owner`: it is never in the state, the result, an exception messag
 """
 
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from servicejob.auth.permissions import Role
+from servicejob.clock import utc_now
 from servicejob.domain import imports
+from servicejob.domain.reminders import run_reminders
 from servicejob.domain.tenants import SignupRequest, TenantStatus
 from servicejob.domain.users import AlreadyInvited, EmailUnavailable
 from servicejob.observability import logger
 from servicejob.tenancy.context import system_context
+from servicejob.workflows.reminders import unqualified_function_arn
 
 from .wiring import dependencies
 
@@ -37,7 +42,44 @@ def save_tenant(state: dict) -> dict:
 
 
 def create_schedule_group(state: dict) -> dict:
-    return {"name": dependencies().schedule_groups.ensure(state["tenant_id"])}
+    """The tenant's schedule group and its daily reminders schedule, which invokes this same function.
+
+    Re-running this task for an existing tenant (docs/operations.md) gives it the schedule too.
+    """
+    deps = dependencies()
+    group = deps.schedule_groups.ensure(state["tenant_id"])
+    tenant = deps.tenants.get(state["tenant_id"])
+    schedule = deps.reminder_schedules.ensure(tenant.id, tenant.time_zone, state["function_arn"])
+    return {"name": group, "reminders_schedule": schedule}
+
+
+def send_reminders(state: dict) -> dict:
+    """Fired daily by the tenant's schedule; `day` (YYYY-MM-DD) defaults to today in the tenant's time zone."""
+    deps = dependencies()
+    tenant = deps.tenants.get(state["tenant_id"])
+    day = date.fromisoformat(state["day"]) if state.get("day") else _today(tenant.time_zone)
+    ctx = system_context(tenant.id, "reminders", state.get("correlation_id", ""))
+    summary = run_reminders(
+        ctx,
+        day,
+        tenant.time_zone,
+        deps.activities,
+        deps.accounts,
+        deps.reminder_settings,
+        deps.reminder_ledger,
+        deps.reminder_delivery,
+    )
+    return {
+        "day": summary.day,
+        "due": summary.due,
+        "inactive": summary.inactive,
+        "recipients_told": summary.recipients_told,
+        "recipients_skipped": summary.recipients_skipped,
+    }
+
+
+def _today(time_zone: str) -> date:
+    return datetime.astimezone(utc_now(), ZoneInfo(time_zone)).date()
 
 
 def create_usage_key(state: dict) -> dict:
@@ -114,6 +156,7 @@ TASKS: dict[str, Callable[[dict], dict]] = {
     "import_dry_run": import_dry_run,
     "import_commit": import_commit,
     "import_failed": import_failed,
+    "send_reminders": send_reminders,
 }
 
 
@@ -122,7 +165,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict:
     task = TASKS.get(event.get("task", ""))
     if task is None:
         raise UnknownTask(f"No workflow task named {event.get('task')!r}.")
-    state = event.get("input") or {}
+    # Tasks that schedule this function (the reminders schedule) target it by its own ARN.
+    state = {**(event.get("input") or {}), "function_arn": unqualified_function_arn(context.invoked_function_arn)}
     logger.append_keys(task=event["task"], tenant_id=state.get("tenant_id"), correlation_id=state.get("correlation_id"))
     result = task(state)
     logger.info("workflow task done", extra={"result": result})

@@ -8,6 +8,7 @@ import boto3
 from servicejob.auth.user_directory import CognitoUserDirectory
 from servicejob.config import get_settings
 from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
+from servicejob.dal.activities import ACTIVITY_KIND, DynamoActivityRepository
 from servicejob.dal.assignment_rules import DynamoAssignmentRulesRepository
 from servicejob.dal.contacts import CONTACT_KIND
 from servicejob.dal.entity_store import EntityStore
@@ -21,17 +22,23 @@ from servicejob.dal.imports import (
 from servicejob.dal.leads import LEAD_KIND
 from servicejob.dal.opportunities import OPPORTUNITY_KIND
 from servicejob.dal.pagination import CursorCodec
+from servicejob.dal.reminders import REMINDER_SETTINGS_KIND, DynamoReminderLedger, DynamoReminderSettingsRepository
 from servicejob.dal.sales_stages import SETTINGS_KIND, DynamoSalesStagesRepository
 from servicejob.dal.tenant_access import TenantClients
 from servicejob.dal.tenants import DynamoTenantRepository
 from servicejob.dal.users import USER_KIND, DynamoUserRepository
 from servicejob.deployment_spec import USER_POOL
+from servicejob.domain.accounts import AccountRepository
+from servicejob.domain.activities import ActivityRepository
 from servicejob.domain.column_maps import ImportEntity
 from servicejob.domain.imports import ImportServices
+from servicejob.domain.reminders import ReminderDelivery, ReminderLedger, ReminderSettingsRepository
 from servicejob.domain.tenants import TenantRepository
 from servicejob.domain.users import Invitations
 from servicejob.notify.mailer import SesMailer
+from servicejob.notify.reminders import DigestEmailDelivery
 from servicejob.workflows.onboarding import TenantScheduleGroups, TenantUsageKeys
+from servicejob.workflows.reminders import ReminderSchedules
 
 
 @dataclass
@@ -41,6 +48,12 @@ class Dependencies:
     schedule_groups: TenantScheduleGroups
     usage_keys: TenantUsageKeys
     imports: ImportServices
+    reminder_schedules: ReminderSchedules
+    activities: ActivityRepository
+    accounts: AccountRepository
+    reminder_settings: ReminderSettingsRepository
+    reminder_ledger: ReminderLedger
+    reminder_delivery: ReminderDelivery
 
 
 @lru_cache(maxsize=1)
@@ -63,14 +76,13 @@ def dependencies() -> Dependencies:
         ImportEntity.LEADS: store(LEAD_KIND),
         ImportEntity.OPPORTUNITIES: store(OPPORTUNITY_KIND),
     }
+    mailer = SesMailer(session.client("ses", region_name=settings.mail_region or settings.region), settings.mail_from)
     return Dependencies(
         tenants=tenants,
         invitations=Invitations(
             users=users,
             directory=CognitoUserDirectory(session.client("cognito-idp"), settings.user_pool_id),
-            mailer=SesMailer(
-                session.client("ses", region_name=settings.mail_region or settings.region), settings.mail_from
-            ),
+            mailer=mailer,
             sign_in_url=settings.console_url,
             validity_days=USER_POOL.temporary_password_validity_days,
         ),
@@ -87,6 +99,14 @@ def dependencies() -> Dependencies:
             assignment=DynamoAssignmentRulesRepository(clients, settings.table_name),
             settings=TenantBaseCurrency(tenants),
         ),
+        reminder_schedules=ReminderSchedules(session.client("scheduler"), settings.scheduler_role_arn),
+        activities=DynamoActivityRepository(EntityStore(clients, ACTIVITY_KIND, settings.table_name, cursors)),
+        accounts=DynamoAccountRepository(EntityStore(clients, ACCOUNT_KIND, settings.table_name, cursors)),
+        reminder_settings=DynamoReminderSettingsRepository(
+            EntityStore(clients, REMINDER_SETTINGS_KIND, settings.table_name, cursors)
+        ),
+        reminder_ledger=DynamoReminderLedger(clients, settings.table_name),
+        reminder_delivery=DigestEmailDelivery(users, mailer, settings.console_url),
     )
 
 

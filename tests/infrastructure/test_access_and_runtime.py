@@ -218,3 +218,26 @@ def test_the_api_may_start_exactly_the_onboarding_and_import_state_machines(synt
     assert len(started) == 2
     for name in ("TenantOnboarding", "ImportJob"):
         assert name in names
+
+
+def test_reminder_schedules_invoke_only_the_workflows_function_through_the_scheduler_role(synthesized):
+    # Given the workflows function's statements and the scheduler role's
+    statements = list(_statements(synthesized))
+    by_sid = {statement.get("Sid"): statement for _, statement in statements if statement.get("Sid")}
+    schedules = by_sid["TenantReminderSchedules"]
+    pass_role = by_sid["PassSchedulerRole"]
+    # Then the function creates and updates only the tenants' daily-reminders schedules
+    assert set(schedules["Action"]) == {"scheduler:CreateSchedule", "scheduler:UpdateSchedule"}
+    assert "schedule/tenant-*/daily-reminders" in json.dumps(schedules["Resource"])
+    # And passes only the scheduler role, only to Scheduler
+    assert pass_role["Action"] == "iam:PassRole" and "SchedulerRole" in json.dumps(pass_role["Resource"])
+    assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
+    # And the scheduler role may invoke the workflows function and nothing else
+    [policy] = [
+        resource
+        for name, resource in synthesized.all_resources("AWS::IAM::Policy").items()
+        if name.startswith("workflows/SchedulerInvokesWorkflows")
+    ]
+    assert "SchedulerRole" in json.dumps(policy["Properties"]["Roles"])
+    [invoke] = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert invoke["Action"] == "lambda:InvokeFunction" and "WorkflowsFunction" in json.dumps(invoke["Resource"])

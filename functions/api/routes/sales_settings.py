@@ -1,4 +1,4 @@
-"""/v1/sales-settings: the tenant's sales stages (thin routes)."""
+"""/v1/sales-settings: the tenant's sales stages and reminder settings (thin routes)."""
 
 from typing import Annotated
 
@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from servicejob.domain import sales_stages
+from servicejob.domain import reminders, sales_stages
 
 from ..openapi_docs import responses
 from ..request_context import tenant_context
@@ -46,3 +46,36 @@ def replace_sales_stages(
     ctx = tenant_context(router)
     replaced = sales_stages.replace_sales_stages(ctx, dependencies().sales_stages, stages, expected_version(if_match))
     return _stages_response(replaced)
+
+
+def _reminders_response(settings: reminders.ReminderSettings) -> Response[reminders.ReminderSettings]:
+    return Response(
+        status_code=200, body=settings, content_type="application/json", headers={"ETag": etag(settings.version)}
+    )
+
+
+@router.get(
+    "/reminders",
+    summary="The tenant's reminder settings (inactive-customer threshold, digest e-mail)",
+    tags=["sales-settings"],
+    responses=responses(200, "The reminder settings"),
+)
+def get_reminder_settings() -> Response[reminders.ReminderSettings]:
+    settings = reminders.get_reminder_settings(tenant_context(router), dependencies().reminder_settings)
+    return _reminders_response(settings)
+
+
+@router.put(
+    "/reminders",
+    summary="Replace the reminder settings (If-Match required)",
+    tags=["sales-settings"],
+    responses=responses(200, "The new reminder settings"),
+)
+def replace_reminder_settings(
+    settings: reminders.ReminderSettingsInput, if_match: IfMatch = None
+) -> Response[reminders.ReminderSettings]:
+    ctx = tenant_context(router)
+    replaced = reminders.replace_reminder_settings(
+        ctx, dependencies().reminder_settings, settings, expected_version(if_match)
+    )
+    return _reminders_response(replaced)

@@ -59,6 +59,10 @@ def unread_inbox_pk(tenant_id: str, user_id: str) -> str:
     return f"{tenant_id}#inbox#{user_id}#unread"
 
 
+def reminder_ledger_pk(tenant_id: str, day: str) -> str:
+    return f"{tenant_id}#reminders#{day}"
+
+
 def idempotency_pk(tenant_id: str) -> str:
     return f"{tenant_id}#idempotency"
 

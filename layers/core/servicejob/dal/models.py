@@ -116,6 +116,13 @@ class ActivityItem(EntityItem, discriminator="activity"):
     lead_id = UnicodeAttribute(null=True)
 
 
+class ReminderSettingsItem(EntityItem, discriminator="reminder-settings"):
+    """`{t}#settings#reminders` / META."""
+
+    inactive_after_days = NumberAttribute()
+    digest_email = BooleanAttribute()
+
+
 class AssignmentRulesItem(Item, discriminator="assignment_rules"):
     """One per tenant: the ordered lead assignment rules, versioned for If-Match."""
 

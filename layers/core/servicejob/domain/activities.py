@@ -22,7 +22,7 @@ from ulid import ULID
 from servicejob.auth.permissions import Permission
 from servicejob.clock import now_iso, to_iso
 from servicejob.dal.pagination import Page
-from servicejob.domain.accounts import EntityId, LongText, ShortText, UserLookup
+from servicejob.domain.accounts import EntityId, LongText, ShortText, UserId, UserLookup
 from servicejob.errors import ErrorList, FieldError, NotFound, ValidationFailed
 from servicejob.tenancy.context import PrincipalKind, TenantContext
 
@@ -59,7 +59,7 @@ class ActivityInput(BaseModel):
     done_at: AwareDatetime | None = Field(default=None, description="When it happened; defaults to now when done")
     notes: LongText | None = None
     minutes: LongText | None = Field(default=None, description="Minutes of a meeting (meetings only)")
-    owner_id: EntityId | None = Field(default=None, description="The user who does it; defaults to the caller")
+    owner_id: UserId | None = Field(default=None, description="The user who does it; defaults to the caller")
     account_id: EntityId | None = Field(default=None, description="The account; taken from the contact if omitted")
     contact_id: EntityId | None = None
     opportunity_id: EntityId | None = None
@@ -80,7 +80,7 @@ class ActivityPatch(BaseModel):
     done_at: AwareDatetime | None = None
     notes: LongText | None = None
     minutes: LongText | None = None
-    owner_id: EntityId | None = None
+    owner_id: UserId | None = None
 
     @model_validator(mode="after")
     def _required_fields_cannot_be_cleared(self) -> "ActivityPatch":
