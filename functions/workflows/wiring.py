@@ -20,6 +20,7 @@ from servicejob.dal.imports import (
     S3TenantFiles,
 )
 from servicejob.dal.leads import LEAD_KIND
+from servicejob.dal.notifications import DynamoNotificationRepository
 from servicejob.dal.opportunities import OPPORTUNITY_KIND
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.reminders import REMINDER_SETTINGS_KIND, DynamoReminderLedger, DynamoReminderSettingsRepository
@@ -36,7 +37,7 @@ from servicejob.domain.reminders import ReminderDelivery, ReminderLedger, Remind
 from servicejob.domain.tenants import TenantRepository
 from servicejob.domain.users import Invitations
 from servicejob.notify.mailer import SesMailer
-from servicejob.notify.reminders import DigestEmailDelivery
+from servicejob.notify.reminders import NotifyWithDigest
 from servicejob.workflows.onboarding import TenantScheduleGroups, TenantUsageKeys
 from servicejob.workflows.reminders import ReminderSchedules
 
@@ -106,7 +107,9 @@ def dependencies() -> Dependencies:
             EntityStore(clients, REMINDER_SETTINGS_KIND, settings.table_name, cursors)
         ),
         reminder_ledger=DynamoReminderLedger(clients, settings.table_name),
-        reminder_delivery=DigestEmailDelivery(users, mailer, settings.console_url),
+        reminder_delivery=NotifyWithDigest(
+            DynamoNotificationRepository(clients, settings.table_name, cursors), users, mailer, settings.console_url
+        ),
     )
 
 

@@ -76,11 +76,17 @@ def test_the_tenants_schedule_runs_reminders_in_its_time_zone_once_a_day(onboard
     text = digest.text
     assert "10:00 致電: 致電陳生跟進報價" in text and "久未聯絡有限公司" in text
     assert "寄送文件" not in text
+    # And both reminders are in the owner's in-app inbox, unread
+    status, _, inbox = call("GET", "/v1/notifications", query={"unread": "true"})
+    assert status == 200, inbox
+    assert sorted(item["kind"] for item in inbox["items"]) == ["account.inactive", "activity.due"]
+    assert f"account/{account['id']}" in {item["entity"] for item in inbox["items"]}
 
     # When the schedule fires again the same day (a retry), then nobody is told twice
     again = invoke_function(stage, "workflows", event)
     assert again["recipients_told"] == 0 and again["recipients_skipped"] == 1
     assert len(_digests(onboarding, owner_email)) == 1
+    assert len(call("GET", "/v1/notifications")[2]["items"]) == 2
 
 
 def test_the_local_scheduler_loop_fires_the_schedule_at_eight_in_the_tenants_morning(onboarding):  # noqa: F811

@@ -17,7 +17,7 @@ from servicejob.domain.reminders import (
     run_reminders,
 )
 from servicejob.notify.mailer import FakeMailer
-from servicejob.notify.reminders import DigestEmailDelivery, reminder_digest_email
+from servicejob.notify.reminders import NotifyWithDigest, reminder_digest_email
 from servicejob.tenancy.context import PrincipalKind, TenantContext
 
 DAY = date(2026, 12, 3)
@@ -146,7 +146,7 @@ def test_each_owner_is_told_of_todays_calls_visits_and_meetings_and_inactive_cli
     assert told == {ann: ["致電陳生", "季度會議"], ben: ["拜訪"], cat: ["舊客戶"]}
     assert summary.due == 3 and summary.inactive == 1 and summary.recipients_told == 3
     inactive = recorder.delivered[-1][1][0]
-    assert inactive.kind is ReminderKind.INACTIVE_CUSTOMER and inactive.entity.startswith("accounts/")
+    assert inactive.kind is ReminderKind.INACTIVE_CUSTOMER and inactive.entity.startswith("account/")
     assert recorder.delivered[0][1][0].params["local_time"] == "00:30"
     # When the schedule fires again the same day, then nobody is told twice
     again = run_reminders(ctx, DAY, ZONE, planned, accounts, Settings(), ledger, recorder)
@@ -169,13 +169,13 @@ def test_the_digest_is_written_in_the_recipients_language(locale, words):
         Reminder(
             "U",
             ReminderKind.ACTIVITY_DUE,
-            "activities/A",
+            "activity/A",
             {"subject": "致電陳生", "kind": "call", "local_time": "09:30"},
         ),
         Reminder(
             "U",
             ReminderKind.INACTIVE_CUSTOMER,
-            "accounts/B",
+            "account/B",
             {"name": "舊客戶", "last_contact_at": "2026-10-20T00:00:00.000Z"},
         ),
     ]
@@ -187,20 +187,31 @@ def test_the_digest_is_written_in_the_recipients_language(locale, words):
     assert "舊客戶" in content.html and "<script" not in content.html
 
 
-def test_the_digest_goes_to_active_users_only_when_the_tenant_wants_it(ctx):
+class Inbox:
+    def __init__(self) -> None:
+        self.stored = []
+
+    def add(self, ctx, notifications):
+        self.stored.extend(notifications)
+
+
+def test_each_reminder_is_an_in_app_notification_and_active_users_get_the_digest_if_the_tenant_wants_it(ctx):
     users = {
-        "U1": SimpleNamespace(email="u1@firm.example", name="甲", locale="zh-Hans", status="active"),
-        "U2": SimpleNamespace(email="u2@firm.example", name="乙", locale="en", status="disabled"),
+        "U1": SimpleNamespace(id="U1", email="u1@firm.example", name="甲", locale="zh-Hans", status="active"),
+        "U2": SimpleNamespace(id="U2", email="u2@firm.example", name="乙", locale="en", status="disabled"),
     }
     lookup = SimpleNamespace(find=lambda ctx, user_id: users.get(user_id))
-    mailer = FakeMailer()
-    delivery = DigestEmailDelivery(lookup, mailer, "https://c.example")
+    mailer, inbox = FakeMailer(), Inbox()
+    delivery = NotifyWithDigest(inbox, lookup, mailer, "https://c.example")
     reminder = [
         Reminder(
-            "U1", ReminderKind.ACTIVITY_DUE, "activities/A", {"subject": "s", "kind": "visit", "local_time": "10:00"}
+            "U1", ReminderKind.ACTIVITY_DUE, "activity/A", {"subject": "s", "kind": "visit", "local_time": "10:00"}
         )
     ]
     delivery.deliver(ctx, "U1", reminder, Settings().settings)
     delivery.deliver(ctx, "U2", reminder, Settings().settings)
     delivery.deliver(ctx, "U1", reminder, Settings(digest_email=False).settings)
+    # Then only the active user got the digest, once (the tenant turned digests off for the third run)
     assert [to for to, _ in mailer.sent] == ["u1@firm.example"]
+    # And each delivery to the active user stored an in-app notification of kind activity.due
+    assert [(n.recipient_user_id, n.kind, n.entity) for n in inbox.stored] == [("U1", "activity.due", "activity/A")] * 2

@@ -60,16 +60,18 @@ def replace_reminder_settings(
 
 
 class ReminderKind(StrEnum):
-    ACTIVITY_DUE = "activity_due"
-    INACTIVE_CUSTOMER = "inactive_customer"
+    """Also the notification kind in the recipient's inbox."""
+
+    ACTIVITY_DUE = "activity.due"
+    INACTIVE_CUSTOMER = "account.inactive"
 
 
 @dataclass(frozen=True)
 class Reminder:
     recipient_id: str
     kind: ReminderKind
-    entity: str  # "activities/{id}" or "accounts/{id}"
-    params: dict[str, Any] = field(default_factory=dict)
+    entity: str  # "activity/{id}" or "account/{id}", as notifications name entities
+    params: dict[str, str] = field(default_factory=dict)
 
 
 class AccountForAlerts(Protocol):
@@ -113,11 +115,11 @@ def due_reminders(planned: Iterable[Activity], time_zone: str) -> list[Reminder]
         Reminder(
             activity.owner_id,
             ReminderKind.ACTIVITY_DUE,
-            f"activities/{activity.id}",
+            f"activity/{activity.id}",
             {
                 "subject": activity.subject,
                 "kind": activity.kind.value,
-                "due_at": activity.due_at,
+                "due_at": activity.due_at or "",
                 "local_time": _local_time(activity.due_at or "", time_zone),
             },
         )
@@ -132,8 +134,8 @@ def inactive_alerts(accounts: Iterable[AccountForAlerts], cutoff: str) -> list[R
         Reminder(
             account.responsible_user_id,
             ReminderKind.INACTIVE_CUSTOMER,
-            f"accounts/{account.id}",
-            {"name": account.name, "last_contact_at": account.last_contact_at},
+            f"account/{account.id}",
+            {"name": account.name, "last_contact_at": account.last_contact_at or ""},
         )
         for account in accounts
         if account.responsible_user_id

@@ -1,7 +1,8 @@
-"""The daily reminder digest e-mail (en / zh-Hant / zh-Hans), and the delivery that sends it."""
+"""The daily reminder digest e-mail (en / zh-Hant / zh-Hans), and the delivery: in-app notifications plus the digest."""
 
 from html import escape
 
+from servicejob.domain.notifications import NotificationRepository, notify
 from servicejob.domain.reminders import Reminder, ReminderKind, ReminderSettings
 from servicejob.domain.users import UserRepository
 from servicejob.notify.invitations import DEFAULT_LOCALE
@@ -80,13 +81,12 @@ def reminder_digest_email(
     return EmailContent(subject=subject, text="\n".join(text_lines), html=html)
 
 
-class DigestEmailDelivery:
-    """E-mails each recipient one digest a day in their language (when the tenant's setting asks for it).
+class NotifyWithDigest:
+    """One in-app notification per reminder (`notify`, without its per-notification e-mail), then one digest
+    e-mail a day in the recipient's language when the tenant's `digest_email` setting is on."""
 
-    In-app notifications join here once the notifications module exists (docs/architecture.md).
-    """
-
-    def __init__(self, users: UserRepository, mailer: Mailer, console_url: str):
+    def __init__(self, notifications: NotificationRepository, users: UserRepository, mailer: Mailer, console_url: str):
+        self._notifications = notifications
         self._users = users
         self._mailer = mailer
         self._console_url = console_url
@@ -94,6 +94,19 @@ class DigestEmailDelivery:
     def deliver(
         self, ctx: TenantContext, recipient_id: str, reminders: list[Reminder], settings: ReminderSettings
     ) -> None:
+        for reminder in reminders:
+            notify(
+                ctx,
+                self._notifications,
+                self._mailer,
+                self._users,
+                [recipient_id],
+                reminder.kind.value,
+                reminder.entity,
+                reminder.params,
+                email=False,
+                console_url=self._console_url,
+            )
         user = self._users.find(ctx, recipient_id)
         if user is None or user.status == "disabled" or not settings.digest_email:
             return
