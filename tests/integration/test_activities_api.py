@@ -117,6 +117,10 @@ def test_completing_through_patch_stamps_done_at_and_leaves_the_planned_list(api
     # And reopening it (it keeps its due date) makes it planned again, without done_at
     status, _, reopened = api.call("PATCH", path, {"status": "planned"}, headers={"If-Match": '"2"'})
     assert status == 200 and reopened["done_at"] is None and reopened["status"] == "planned"
+    # An empty or inverted due range is refused naming due_before
+    inverted = {"status": "planned", "due_from": in_days(2), "due_before": in_days(1)}
+    status, _, problem = api.call("GET", "/v1/activities", query=inverted)
+    assert status == 422 and field_names(problem) == {"due_before"}
     # Only planned activities can be listed by status
     status, _, problem = api.call("GET", "/v1/activities", query={"status": "done"})
     assert status == 422 and field_names(problem) == {"status"}

@@ -245,6 +245,8 @@ def list_activities(
         return repository.list(ctx, limit, cursor, None)
     if status is not ActivityStatus.PLANNED:
         raise _invalid("status", "Only planned activities are listed by status (soonest due first).")
+    if due_from is not None and due_before is not None and due_from >= due_before:
+        raise _invalid("due_before", "due_before must be later than due_from.")
     # "0" sorts before and "9" after every ISO instant, so an open end takes the whole index.
     return repository.list_planned(ctx, limit, cursor, _instant(due_from) or "0", _instant(due_before) or "9")
 
