@@ -23,6 +23,7 @@ from servicejob.dal.imports import (
     StepFunctionsImportRuns,
 )
 from servicejob.dal.leads import LEAD_KIND, DynamoLeadRepository
+from servicejob.dal.match_keys import DynamoMatchKeyIndex
 from servicejob.dal.notifications import DynamoNotificationRepository
 from servicejob.dal.opportunities import OPPORTUNITY_KIND, DynamoOpportunityRepository
 from servicejob.dal.pagination import CursorCodec
@@ -38,6 +39,7 @@ from servicejob.domain.assignment_rules import AssignmentRulesRepository
 from servicejob.domain.audit import AuditRepository
 from servicejob.domain.column_maps import ImportEntity, ImportMappingRepository
 from servicejob.domain.contacts import ContactRepository
+from servicejob.domain.duplicates import MatchKeyIndex
 from servicejob.domain.imports import ImportJobRepository, ImportRuns
 from servicejob.domain.leads import LeadRepository
 from servicejob.domain.notifications import NotificationRepository
@@ -73,6 +75,7 @@ class Dependencies:
     import_mappings: ImportMappingRepository
     import_runs: ImportRuns
     files: S3TenantFiles
+    match_keys: MatchKeyIndex
 
 
 @lru_cache(maxsize=1)
@@ -129,4 +132,5 @@ def dependencies() -> Dependencies:
         import_mappings=DynamoImportMappingRepository(store(IMPORT_MAPPING_KIND)),
         import_runs=StepFunctionsImportRuns(session.client("stepfunctions"), settings.import_state_machine_arn),
         files=S3TenantFiles(clients, settings.documents_bucket),
+        match_keys=DynamoMatchKeyIndex(clients, settings.table_name),
     )

@@ -81,6 +81,7 @@ CREATORS["/v1/import-mappings/{mapping_id}"] = lambda owner: owner.call(
     "/v1/import-mappings",
     json={"name": "ERP", "entity": "accounts", "columns": [{"column": "公司名稱", "field": "name"}]},
 ).json()["id"]
+CREATORS["/v1/accounts/{account_id}/duplicates"] = CREATORS["/v1/accounts/{account_id}"]
 # Control-plane status of a signup: public by design, answers only provisioning/active/failed.
 NOT_TENANT_SCOPED = {"/v1/tenants/{tenant_id}/status"}
 # Bodies each method (or path and method) accepts, so that the answer is about the id, not the body.
@@ -159,6 +160,19 @@ def test_another_tenants_inbox_is_never_listed_nor_marked(tenant_a, tenant_b):
     assert notification_id not in {item["id"] for item in listed}
     unread = tenant_a.call("GET", "/v1/notifications", params={"unread": "true", "limit": 200}).json()["items"]
     assert notification_id in {item["id"] for item in unread}
+
+
+def test_another_tenants_accounts_are_never_likely_duplicates(tenant_a, tenant_b):
+    # Given A has an account with a name, phone and BR number
+    identity = {"name": f"隔離測試{ULID()}有限公司", "phone": "+852 2345 6789", "hk_br_number": "87654321"}
+    a_id = tenant_a.call("POST", "/v1/accounts", json=identity).json()["id"]
+    # When B creates the same firm
+    created = tenant_b.call("POST", "/v1/accounts", json=identity).json()
+    # Then B is offered none of A's accounts, and A's account lists none of B's
+    assert created["possible_duplicates"] == []
+    assert created["id"] not in {
+        m["entity_id"] for m in tenant_a.call("GET", f"/v1/accounts/{a_id}/duplicates").json()["items"]
+    }
 
 
 def test_audit_of_another_tenants_entity_is_empty(tenant_a, tenant_b):

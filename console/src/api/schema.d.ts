@@ -14,7 +14,10 @@ export interface paths {
         /** List accounts, newest first, or search by name prefix */
         get: operations["list_accounts_v1_accounts_get"];
         put?: never;
-        /** Create an account */
+        /**
+         * Create an account; the answer names accounts it likely duplicates
+         * @description Never refused for a likely duplicate: `possible_duplicates` lists accounts sharing its normalized name, phone, company e-mail or web domain, HK BR number or PRC USCC, for the client to offer a merge.
+         */
         post: operations["create_account_v1_accounts_post"];
         delete?: never;
         options?: never;
@@ -50,6 +53,23 @@ export interface paths {
         };
         /** An account's contacts, oldest first (404 for an account not in this tenant) */
         get: operations["list_account_contacts_v1_accounts__account_id__contacts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{account_id}/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts this account likely duplicates */
+        get: operations["list_account_duplicates_v1_accounts__account_id__duplicates_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -643,6 +663,82 @@ export interface components {
             website?: string | null;
         };
         /**
+         * AccountCreated
+         * @description A created account, with the existing records it likely duplicates (the create is not refused).
+         */
+        AccountCreated: {
+            /** Ap Contact Id */
+            ap_contact_id?: string | null;
+            billing_address?: components["schemas"]["BillingAddress"] | null;
+            /**
+             * Branch
+             * @description Our office that serves the client
+             */
+            branch?: string | null;
+            /**
+             * Business Lines
+             * @description e.g. audit, tax, advisory
+             */
+            business_lines?: string[];
+            /** Created At */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Email */
+            email?: string | null;
+            /**
+             * Hk Br Number
+             * @description HK Business Registration number
+             */
+            hk_br_number?: string | null;
+            /** Id */
+            id: string;
+            /** Industry */
+            industry?: string | null;
+            /** Last Contact At */
+            last_contact_at?: string | null;
+            /**
+             * Name
+             * @description Display name, e.g. 香港會計師事務所有限公司
+             */
+            name: string;
+            /** Next Contact At */
+            next_contact_at?: string | null;
+            /** Notes */
+            notes?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Possible Duplicates
+             * @description Accounts sharing a name, phone, domain or registration number
+             */
+            possible_duplicates?: components["schemas"]["DuplicateMatch"][];
+            /**
+             * Prc Uscc
+             * @description PRC unified social credit code (18 characters)
+             */
+            prc_uscc?: string | null;
+            /** Region */
+            region?: string | null;
+            /**
+             * Responsible User Id
+             * @description A user of this tenant
+             */
+            responsible_user_id?: string | null;
+            /** @default prospect */
+            status: components["schemas"]["AccountStatus"];
+            /** Tags */
+            tags?: string[];
+            /** Updated At */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Version */
+            version: number;
+            /** Website */
+            website?: string | null;
+        };
+        /**
          * AccountInput
          * @description Fields a client may set. Unknown fields (a tenant id among them) are refused, never used.
          */
@@ -1075,6 +1171,31 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /** DuplicateList */
+        DuplicateList: {
+            /** Items */
+            items: components["schemas"]["DuplicateMatch"][];
+        };
+        /** DuplicateMatch */
+        DuplicateMatch: {
+            /** Entity Id */
+            entity_id: string;
+            /**
+             * Entity Type
+             * @description account or lead
+             */
+            entity_type: string;
+            /**
+             * Matched On
+             * @description The keys that are equal, strongest first
+             */
+            matched_on: components["schemas"]["MatchKind"][];
+            /**
+             * Name
+             * @description The matching record's name (a lead's company name)
+             */
+            name: string;
+        };
         /** ExportFile */
         ExportFile: {
             /** Expires In Seconds */
@@ -1375,6 +1496,11 @@ export interface components {
             /** Status */
             status?: ("new" | "contacted" | "qualified" | "disqualified") | null;
         };
+        /**
+         * MatchKind
+         * @enum {string}
+         */
+        MatchKind: "prc_uscc" | "hk_br_number" | "name" | "phone" | "domain";
         /** MePatch */
         MePatch: {
             /** Locale */
@@ -2026,7 +2152,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Account"];
+                    "application/json": components["schemas"]["AccountCreated"];
                 };
             };
             /** @description Malformed request */
@@ -2526,6 +2652,128 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContactPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_account_duplicates_v1_accounts__account_id__duplicates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (ULID) */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Likely duplicates, most and strongest matches first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateList"];
                 };
             };
             /** @description Malformed request */

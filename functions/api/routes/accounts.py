@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from servicejob.dal.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from servicejob.domain import accounts
+from servicejob.domain.duplicates import DuplicateMatch
 
 from ..openapi_docs import ID_PATTERN, responses
 from ..request_context import tenant_context
@@ -26,6 +27,10 @@ class AccountPage(BaseModel):
     next_cursor: str | None
 
 
+class DuplicateList(BaseModel):
+    items: list[DuplicateMatch]
+
+
 def _account_response(account: accounts.Account, status: int = 200) -> Response[accounts.Account]:
     return Response(
         status_code=status,
@@ -37,24 +42,32 @@ def _account_response(account: accounts.Account, status: int = 200) -> Response[
     )
 
 
-@router.post("", summary="Create an account", tags=["accounts"], responses=responses(201, "Created"))
+@router.post(
+    "",
+    summary="Create an account; the answer names accounts it likely duplicates",
+    description="Never refused for a likely duplicate: `possible_duplicates` lists accounts sharing its normalized "
+    "name, phone, company e-mail or web domain, HK BR number or PRC USCC, for the client to offer a merge.",
+    tags=["accounts"],
+    responses=responses(201, "Created"),
+)
 def create_account(
     account: accounts.AccountInput,
     idempotency_key: Annotated[
         str | None, Header(alias="Idempotency-Key", max_length=200, description="Makes a retried create safe")
     ] = None,
-) -> Response[accounts.Account]:
+) -> Response[accounts.AccountCreated]:
     ctx = tenant_context(router)
     deps = dependencies()
 
     def create() -> dict:
-        return accounts.create_account(ctx, deps.accounts, deps.users, account).model_dump(mode="json")
+        created = accounts.create_account(ctx, deps.accounts, deps.users, account, deps.match_keys)
+        return created.model_dump(mode="json")
 
     if idempotency_key:
         created = deps.idempotency.run(ctx, "accounts.create", idempotency_key, account.model_dump(mode="json"), create)
     else:
         created = create()
-    return _account_response(accounts.Account.model_validate(created), status=201)
+    return _account_response(accounts.AccountCreated.model_validate(created), status=201)
 
 
 @router.get(
@@ -75,6 +88,18 @@ def list_accounts(
 @router.get("/<account_id>", summary="Get an account", tags=["accounts"], responses=responses(200, "The account"))
 def get_account(account_id: AccountId) -> Response[accounts.Account]:
     return _account_response(accounts.get_account(tenant_context(router), dependencies().accounts, account_id))
+
+
+@router.get(
+    "/<account_id>/duplicates",
+    summary="Accounts this account likely duplicates",
+    tags=["accounts"],
+    responses=responses(200, "Likely duplicates, most and strongest matches first"),
+)
+def list_account_duplicates(account_id: AccountId) -> DuplicateList:
+    deps = dependencies()
+    items = accounts.list_account_duplicates(tenant_context(router), deps.accounts, deps.match_keys, account_id)
+    return DuplicateList(items=items)
 
 
 @router.patch(

@@ -1,12 +1,15 @@
-"""Accounts in DynamoDB: `{t}#account#{id}` / META, listed on GSI1, searched by name on GSI2."""
+"""Accounts in DynamoDB: `{t}#account#{id}` / META, listed on GSI1, searched by name on GSI2, with their
+duplicate-match keys (`dal.match_keys`) written in the same transaction."""
 
 from collections.abc import Mapping
 from typing import Any
 
 from servicejob.dal.entity_store import EntityKind, EntityStore
+from servicejob.dal.match_keys import key_writes
 from servicejob.dal.models import AccountItem
 from servicejob.dal.pagination import Page
 from servicejob.domain.accounts import Account
+from servicejob.domain.duplicates import ACCOUNT_MATCHED_FIELDS, account_candidate, match_keys
 from servicejob.tenancy.context import TenantContext
 
 ACCOUNT_KIND = EntityKind("account", AccountItem, name_field="name")
@@ -14,6 +17,10 @@ ACCOUNT_KIND = EntityKind("account", AccountItem, name_field="name")
 
 def _to_account(item: AccountItem) -> Account:
     return Account.model_validate(item.attribute_values)
+
+
+def _keys(fields: Mapping[str, Any]):
+    return set(match_keys(account_candidate(fields)))
 
 
 class DynamoAccountRepository:
@@ -24,13 +31,23 @@ class DynamoAccountRepository:
         return _to_account(self._store.get(ctx, account_id))
 
     def add(self, ctx: TenantContext, account_id: str, fields: Mapping[str, Any]) -> Account:
-        return _to_account(self._store.create(ctx, account_id, fields))
+        writes = key_writes(ctx, "account", account_id, fields["name"], set(), _keys(fields))
+        return _to_account(self._store.create(ctx, account_id, fields, writes))
 
     def update(self, ctx: TenantContext, account_id: str, changes: Mapping[str, Any], expected_version: int) -> Account:
-        return _to_account(self._store.update(ctx, account_id, changes, expected_version))
+        writes = None
+        if ACCOUNT_MATCHED_FIELDS & changes.keys():
+            # The keys to drop are those of the stored account; the version condition keeps the read honest.
+            current = self._store.get(ctx, account_id).attribute_values
+            after = {**current, **changes}
+            renamed = "name" in changes and changes["name"] != current.get("name")
+            writes = key_writes(ctx, "account", account_id, after["name"], _keys(current), _keys(after), renamed)
+        return _to_account(self._store.update(ctx, account_id, changes, expected_version, writes))
 
     def delete(self, ctx: TenantContext, account_id: str, expected_version: int) -> Account:
-        return _to_account(self._store.soft_delete(ctx, account_id, expected_version))
+        current = self._store.get(ctx, account_id).attribute_values
+        writes = key_writes(ctx, "account", account_id, current["name"], _keys(current), set())
+        return _to_account(self._store.soft_delete(ctx, account_id, expected_version, writes))
 
     def list(self, ctx: TenantContext, limit: int, cursor: str | None, name_prefix: str | None) -> Page[Account]:
         page = self._store.list(ctx, limit, cursor, name_prefix)

@@ -29,6 +29,15 @@ def children_pk(tenant_id: str, parent_type: str, parent_id: str, child_type: st
     return f"{tenant_id}#{parent_type}#{parent_id}#{child_type}"
 
 
+def match_key_pk(tenant_id: str, kind: str, value: str) -> str:
+    """Records holding one normalized duplicate-match key (servicejob.domain.duplicates)."""
+    return f"{tenant_id}#match#{kind}#{value}"
+
+
+def match_key_sk(entity_type: str, entity_id: str) -> str:
+    return f"{entity_type}#{entity_id}"
+
+
 def tenant_pk(tenant_id: str) -> str:
     return f"{tenant_id}#tenant"
 

@@ -191,6 +191,14 @@ class NotificationItem(Item, discriminator="notification"):
     read_at = UnicodeAttribute(null=True)
 
 
+class MatchKeyItem(Item, discriminator="match_key"):
+    """One normalized duplicate-match key of one record: `{t}#match#{kind}#{value}` / `{type}#{id}`."""
+
+    entity_type = UnicodeAttribute()
+    entity_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+
+
 class AuditItem(Item, discriminator="audit"):
     entity_type = UnicodeAttribute()
     entity_id = UnicodeAttribute()

@@ -10,6 +10,7 @@ from ulid import ULID
 
 from servicejob.auth.permissions import Permission
 from servicejob.dal.pagination import Page
+from servicejob.domain.duplicates import DuplicateMatch, MatchKeyIndex, account_candidate, find_likely_duplicates
 from servicejob.domain.registration_numbers import is_hk_br_number, is_prc_uscc
 from servicejob.errors import FieldError, NotFound, ValidationFailed
 from servicejob.tenancy.context import TenantContext
@@ -147,6 +148,14 @@ class Account(AccountInput):
     updated_by: str
 
 
+class AccountCreated(Account):
+    """A created account, with the existing records it likely duplicates (the create is not refused)."""
+
+    possible_duplicates: list[DuplicateMatch] = Field(
+        default_factory=list, description="Accounts sharing a name, phone, domain or registration number"
+    )
+
+
 class AccountRepository(Protocol):
     def get(self, ctx: TenantContext, account_id: str) -> Account: ...
     def add(self, ctx: TenantContext, account_id: str, fields: Mapping[str, Any]) -> Account: ...
@@ -187,12 +196,31 @@ def _ap_contact_must_belong(ctx: TenantContext, contacts: ContactLookup, account
         raise _invalid("ap_contact_id", "The contact belongs to another account.")
 
 
-def create_account(ctx: TenantContext, repository: AccountRepository, users: UserLookup, data: AccountInput) -> Account:
+def create_account(
+    ctx: TenantContext,
+    repository: AccountRepository,
+    users: UserLookup,
+    data: AccountInput,
+    match_index: MatchKeyIndex | None = None,
+) -> AccountCreated:
+    """Creates the account; with a match index, also names the accounts it likely duplicates."""
     ctx.require(Permission.ACCOUNTS_WRITE)
     _responsible_user_must_exist(ctx, users, data.responsible_user_id)
     fields = data.model_dump(mode="json", exclude_none=True)
     fields.setdefault("status", AccountStatus.PROSPECT.value)
-    return repository.add(ctx, str(ULID()), fields)
+    # Looked up before the write, so the new account does not find itself.
+    duplicates = find_likely_duplicates(ctx, match_index, account_candidate(fields)) if match_index else []
+    account = repository.add(ctx, str(ULID()), fields)
+    return AccountCreated(**account.model_dump(), possible_duplicates=duplicates)
+
+
+def list_account_duplicates(
+    ctx: TenantContext, repository: AccountRepository, match_index: MatchKeyIndex, account_id: str
+) -> list[DuplicateMatch]:
+    ctx.require(Permission.ACCOUNTS_READ)
+    account = repository.get(ctx, account_id)
+    candidate = account_candidate(account.model_dump(mode="json"))
+    return find_likely_duplicates(ctx, match_index, candidate, exclude=[account_id])
 
 
 def get_account(ctx: TenantContext, repository: AccountRepository, account_id: str) -> Account:
