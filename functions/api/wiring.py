@@ -7,6 +7,7 @@ import boto3
 
 from servicejob.auth.user_directory import CognitoUserDirectory, UserDirectory
 from servicejob.config import Settings, get_settings
+from servicejob.dal.account_merge import DynamoAccountMerges
 from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
 from servicejob.dal.api_keys import API_KEY_KIND, DynamoApiKeyRepository
 from servicejob.dal.assignment_rules import DynamoAssignmentRulesRepository
@@ -29,10 +30,12 @@ from servicejob.dal.opportunities import OPPORTUNITY_KIND, DynamoOpportunityRepo
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.rate_limits import DynamoRateLimiter
 from servicejob.dal.sales_stages import SETTINGS_KIND, DynamoSalesStagesRepository
+from servicejob.dal.scorecard import SCORECARD_SETTINGS_KIND, DynamoScorecardSettingsRepository
 from servicejob.dal.tenant_access import TenantClients
 from servicejob.dal.tenants import DynamoTenantRepository
 from servicejob.dal.users import USER_KIND, DynamoUserRepository
 from servicejob.deployment_spec import USER_POOL
+from servicejob.domain.account_merge import AccountMerges
 from servicejob.domain.accounts import AccountRepository
 from servicejob.domain.api_keys import ApiKeyRepository
 from servicejob.domain.assignment_rules import AssignmentRulesRepository
@@ -45,6 +48,7 @@ from servicejob.domain.leads import LeadRepository
 from servicejob.domain.notifications import NotificationRepository
 from servicejob.domain.opportunities import OpportunityRepository
 from servicejob.domain.sales_stages import SalesStagesRepository
+from servicejob.domain.scorecard import ScorecardSettingsRepository
 from servicejob.domain.tenants import OnboardingWorkflow, RateLimiter, TenantRepository
 from servicejob.domain.users import Invitations, UserRepository
 from servicejob.notify.mailer import Mailer, SesMailer
@@ -76,6 +80,8 @@ class Dependencies:
     import_runs: ImportRuns
     files: S3TenantFiles
     match_keys: MatchKeyIndex
+    account_merges: AccountMerges
+    scorecard_settings: ScorecardSettingsRepository
 
 
 @lru_cache(maxsize=1)
@@ -133,4 +139,8 @@ def dependencies() -> Dependencies:
         import_runs=StepFunctionsImportRuns(session.client("stepfunctions"), settings.import_state_machine_arn),
         files=S3TenantFiles(clients, settings.documents_bucket),
         match_keys=DynamoMatchKeyIndex(clients, settings.table_name),
+        account_merges=DynamoAccountMerges(clients, settings.table_name, cursors),
+        scorecard_settings=DynamoScorecardSettingsRepository(
+            EntityStore(clients, SCORECARD_SETTINGS_KIND, settings.table_name, cursors), clients, settings.table_name
+        ),
     )

@@ -78,6 +78,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/accounts/{account_id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a duplicate into this account
+         * @description Moves the duplicate's contacts and opportunities (and other children) here, then deletes the duplicate with `merged_into`. Both expected versions are checked when the merge starts; a merge that was interrupted resumes when sent again, and one that finished answers the same survivor.
+         */
+        post: operations["merge_account_v1_accounts__account_id__merge_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts/{account_id}/opportunities": {
         parameters: {
             query?: never;
@@ -88,6 +108,23 @@ export interface paths {
         /** An account's opportunities, oldest first */
         get: operations["list_account_opportunities_v1_accounts__account_id__opportunities_get"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{account_id}/scorecard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the account's factor scores (If-Match: the account's ETag); score and tier follow */
+        put: operations["score_account_v1_accounts__account_id__scorecard_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -502,6 +539,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sales-settings/scorecard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer value scorecard: factors, weights, tier thresholds, re-scoring progress */
+        get: operations["get_scorecard_settings_v1_sales_settings_scorecard_get"];
+        /** Replace the scorecard (If-Match required); every account is re-scored in the background */
+        put: operations["replace_scorecard_settings_v1_sales_settings_scorecard_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sales-settings/stages": {
         parameters: {
             query?: never;
@@ -626,6 +681,15 @@ export interface components {
             industry?: string | null;
             /** Last Contact At */
             last_contact_at?: string | null;
+            /** Merged Account Ids */
+            merged_account_ids?: string[];
+            /**
+             * Merged Into
+             * @description Set on a deleted account merged into another
+             */
+            merged_into?: string | null;
+            /** Merging Into */
+            merging_into?: string | null;
             /**
              * Name
              * @description Display name, e.g. 香港會計師事務所有限公司
@@ -649,6 +713,8 @@ export interface components {
              * @description A user of this tenant
              */
             responsible_user_id?: string | null;
+            /** @description Set by PUT /v1/accounts/{id}/scorecard */
+            scorecard?: components["schemas"]["AccountScorecard"] | null;
             /** @default prospect */
             status: components["schemas"]["AccountStatus"];
             /** Tags */
@@ -697,6 +763,15 @@ export interface components {
             industry?: string | null;
             /** Last Contact At */
             last_contact_at?: string | null;
+            /** Merged Account Ids */
+            merged_account_ids?: string[];
+            /**
+             * Merged Into
+             * @description Set on a deleted account merged into another
+             */
+            merged_into?: string | null;
+            /** Merging Into */
+            merging_into?: string | null;
             /**
              * Name
              * @description Display name, e.g. 香港會計師事務所有限公司
@@ -725,6 +800,8 @@ export interface components {
              * @description A user of this tenant
              */
             responsible_user_id?: string | null;
+            /** @description Set by PUT /v1/accounts/{id}/scorecard */
+            scorecard?: components["schemas"]["AccountScorecard"] | null;
             /** @default prospect */
             status: components["schemas"]["AccountStatus"];
             /** Tags */
@@ -837,6 +914,40 @@ export interface components {
             /** Website */
             website?: string | null;
         };
+        /**
+         * AccountScorecard
+         * @description An account's factor scores and the score and tier they give under the tenant's current settings.
+         */
+        AccountScorecard: {
+            /**
+             * Score
+             * @description 0-100, one decimal place, half-up; null without any score
+             */
+            score: string | null;
+            /**
+             * Scores
+             * @description Factor key -> 0-10, as decimal strings on the wire
+             */
+            scores: {
+                [key: string]: string;
+            };
+            tier: components["schemas"]["Tier"] | null;
+        };
+        /** AccountScoresInput */
+        AccountScoresInput: {
+            /**
+             * Scores
+             * @description Factor key -> score 0-10
+             */
+            scores: {
+                [key: string]: number | string;
+            };
+        };
+        /**
+         * AccountSort
+         * @enum {string}
+         */
+        AccountSort: "-score" | "score";
         /**
          * AccountStatus
          * @enum {string}
@@ -1540,6 +1651,35 @@ export interface components {
             tenant: components["schemas"]["MeTenant"];
             user: components["schemas"]["User"] | null;
         };
+        /** MergeRequest */
+        MergeRequest: {
+            /**
+             * Duplicate Id
+             * @description The account merged away (soft-deleted with merged_into)
+             */
+            duplicate_id: string;
+            /**
+             * Duplicate Version
+             * @description The duplicate's version (ETag) the client read
+             */
+            duplicate_version: number;
+            /**
+             * Survivor Version
+             * @description The survivor's version (ETag) the client read
+             */
+            survivor_version: number;
+        };
+        /** MergeResult */
+        MergeResult: {
+            /**
+             * Moved
+             * @description Children moved to the survivor by this call, by entity type
+             */
+            moved: {
+                [key: string]: number;
+            };
+            survivor: components["schemas"]["Account"];
+        };
         /** Money */
         Money: {
             /**
@@ -1751,6 +1891,28 @@ export interface components {
              */
             more: boolean;
         };
+        /**
+         * Recalculation
+         * @description Progress of re-scoring the tenant's accounts after a settings change.
+         */
+        Recalculation: {
+            /** Accounts Changed */
+            accounts_changed: number;
+            /** Accounts Processed */
+            accounts_processed: number;
+            /** Finished At */
+            finished_at?: string | null;
+            /** Settings Version */
+            settings_version: number;
+            /** Started At */
+            started_at: string;
+            status: components["schemas"]["RecalculationStatus"];
+        };
+        /**
+         * RecalculationStatus
+         * @enum {string}
+         */
+        RecalculationStatus: "running" | "done";
         /** ResponseValidationError */
         ResponseValidationError: {
             /** Detail */
@@ -1830,6 +1992,44 @@ export interface components {
              * @description In funnel order
              */
             stages: components["schemas"]["SalesStage"][];
+        };
+        /** ScorecardFactor */
+        ScorecardFactor: {
+            /**
+             * Key
+             * @description Stable identifier account scores refer to, e.g. revenue_potential
+             */
+            key: string;
+            /** Label En */
+            label_en: string;
+            /** Label Zh Hans */
+            label_zh_hans: string;
+            /** Label Zh Hant */
+            label_zh_hant: string;
+            /**
+             * Weight
+             * @description Percent; the factors' weights sum to 100
+             */
+            weight: number;
+        };
+        /** ScorecardSettings */
+        ScorecardSettings: {
+            /** Factors */
+            factors: components["schemas"]["ScorecardFactor"][];
+            recalculation?: components["schemas"]["Recalculation"] | null;
+            tiers: components["schemas"]["TierThresholds-Output"];
+            /** Updated At */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Version */
+            version: number;
+        };
+        /** ScorecardSettingsInput */
+        ScorecardSettingsInput: {
+            /** Factors */
+            factors: components["schemas"]["ScorecardFactor"][];
+            tiers: components["schemas"]["TierThresholds-Input"];
         };
         /** SignupAccepted */
         SignupAccepted: {
@@ -1920,6 +2120,47 @@ export interface components {
             status: components["schemas"]["TenantStatus"];
             /** Tenant Id */
             tenant_id: string;
+        };
+        /**
+         * Tier
+         * @enum {string}
+         */
+        Tier: "A" | "B" | "C" | "D";
+        /** TierThresholds */
+        "TierThresholds-Input": {
+            /**
+             * A
+             * @description Lowest score of tier A
+             */
+            A: number | string;
+            /**
+             * B
+             * @description Lowest score of tier B (below A)
+             */
+            B: number | string;
+            /**
+             * C
+             * @description Lowest score of tier C (below B); lower scores are tier D
+             */
+            C: number | string;
+        };
+        /** TierThresholds */
+        "TierThresholds-Output": {
+            /**
+             * A
+             * @description Lowest score of tier A
+             */
+            A: string;
+            /**
+             * B
+             * @description Lowest score of tier B (below A)
+             */
+            B: string;
+            /**
+             * C
+             * @description Lowest score of tier C (below B); lower scores are tier D
+             */
+            C: string;
         };
         /** UploadTarget */
         UploadTarget: {
@@ -2013,6 +2254,10 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Name prefix, case- and width-insensitive */
                 q?: string | null;
+                /** @description -score: highest score first; score: lowest first */
+                sort?: components["schemas"]["AccountSort"] | null;
+                /** @description Only accounts of this scorecard tier, by score */
+                tier?: components["schemas"]["Tier"] | null;
             };
             header?: never;
             path?: never;
@@ -2877,6 +3122,132 @@ export interface operations {
             };
         };
     };
+    merge_account_v1_accounts__account_id__merge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (ULID) */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeRequest"];
+            };
+        };
+        responses: {
+            /** @description The survivor and the children moved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergeResult"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_account_opportunities_v1_accounts__account_id__opportunities_get: {
         parameters: {
             query?: {
@@ -2899,6 +3270,135 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OpportunityPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    score_account_v1_accounts__account_id__scorecard_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last read */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Account id (ULID) */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountScoresInput"];
+            };
+        };
+        responses: {
+            /** @description The account with its scorecard */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
                 };
             };
             /** @description Malformed request */
@@ -7729,6 +8229,251 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssignmentRules"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_scorecard_settings_v1_sales_settings_scorecard_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scorecard settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScorecardSettings"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replace_scorecard_settings_v1_sales_settings_scorecard_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last read */
+                "if-match"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScorecardSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description The new scorecard settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScorecardSettings"];
                 };
             };
             /** @description Malformed request */

@@ -8,8 +8,9 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
 from servicejob.dal.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from servicejob.domain import accounts
+from servicejob.domain import account_merge, accounts, scorecard
 from servicejob.domain.duplicates import DuplicateMatch
+from servicejob.domain.scorecard import AccountScoresInput, Tier
 
 from ..openapi_docs import ID_PATTERN, responses
 from ..request_context import tenant_context
@@ -80,8 +81,12 @@ def list_accounts(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     q: Annotated[str | None, Query(max_length=100, description="Name prefix, case- and width-insensitive")] = None,
+    sort: Annotated[
+        accounts.AccountSort | None, Query(description="-score: highest score first; score: lowest first")
+    ] = None,
+    tier: Annotated[Tier | None, Query(description="Only accounts of this scorecard tier, by score")] = None,
 ) -> AccountPage:
-    page = accounts.list_accounts(tenant_context(router), dependencies().accounts, limit, cursor, q)
+    page = accounts.list_accounts(tenant_context(router), dependencies().accounts, limit, cursor, q, sort, tier)
     return AccountPage(items=page.items, next_cursor=page.next_cursor)
 
 
@@ -100,6 +105,44 @@ def list_account_duplicates(account_id: AccountId) -> DuplicateList:
     deps = dependencies()
     items = accounts.list_account_duplicates(tenant_context(router), deps.accounts, deps.match_keys, account_id)
     return DuplicateList(items=items)
+
+
+@router.post(
+    "/<account_id>/merge",
+    summary="Merge a duplicate into this account",
+    description="Moves the duplicate's contacts and opportunities (and other children) here, then deletes the "
+    "duplicate with `merged_into`. Both expected versions are checked when the merge starts; a merge that was "
+    "interrupted resumes when sent again, and one that finished answers the same survivor.",
+    tags=["accounts"],
+    responses=responses(200, "The survivor and the children moved"),
+)
+def merge_account(account_id: AccountId, request: account_merge.MergeRequest) -> Response[account_merge.MergeResult]:
+    deps = dependencies()
+    result = account_merge.merge_accounts(
+        tenant_context(router), deps.accounts, deps.account_merges, account_id, request
+    )
+    return Response(
+        status_code=200,
+        body=result,
+        content_type="application/json",
+        headers={"ETag": etag(result.survivor.version)},
+    )
+
+
+@router.put(
+    "/<account_id>/scorecard",
+    summary="Set the account's factor scores (If-Match: the account's ETag); score and tier follow",
+    tags=["accounts"],
+    responses=responses(200, "The account with its scorecard"),
+)
+def score_account(
+    account_id: AccountId, scores: AccountScoresInput, if_match: IfMatch = None
+) -> Response[accounts.Account]:
+    deps = dependencies()
+    scored = scorecard.score_account(
+        tenant_context(router), deps.scorecard_settings, deps.accounts, account_id, scores, expected_version(if_match)
+    )
+    return _account_response(scored)
 
 
 @router.patch(

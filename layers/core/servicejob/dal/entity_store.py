@@ -55,7 +55,7 @@ class CompanionWrites:
         ]
 
 
-def _cancelled_by_condition(error: ClientError, position: int | None = None) -> bool:
+def cancelled_by_condition(error: ClientError, position: int | None = None) -> bool:
     """A cancelled transaction whose item at `position` (any, when None) failed its condition."""
     if error.response["Error"]["Code"] != "TransactionCanceledException":
         return False
@@ -151,6 +151,52 @@ class EntityStore(Generic[I]):
         items = [self._kind.item_class.from_raw_data(raw) for raw in response.get("Items", [])]
         return Page(items, self._cursors.encode(ctx.tenant_id, query_id, response.get("LastEvaluatedKey")))
 
+    def list_on_index(
+        self,
+        ctx: TenantContext,
+        index: table_spec.IndexSpec,
+        partition: str,
+        limit: int,
+        cursor: str | None,
+        sort_prefix: str | None = None,
+        forward: bool = True,
+    ) -> Page[I]:
+        """One page of a secondary ordering (e.g. accounts by tier and score), one Query, signed cursor."""
+        query_id = f"{self._kind.name}:{index.name}:{partition}:{sort_prefix or ''}:{forward}"
+        start = self._cursors.decode(ctx.tenant_id, query_id, cursor)
+        items, last_key = self.page_on_index(ctx, index, partition, limit, start, sort_prefix, forward)
+        return Page(items, self._cursors.encode(ctx.tenant_id, query_id, last_key))
+
+    def page_on_index(
+        self,
+        ctx: TenantContext,
+        index: table_spec.IndexSpec,
+        partition: str,
+        limit: int,
+        start_key: dict | None = None,
+        sort_prefix: str | None = None,
+        forward: bool = True,
+    ) -> tuple[list[I], dict | None]:
+        """One Query page with DynamoDB's own start key (for background jobs that keep it themselves)."""
+        condition = f"{index.partition_key} = :pk"
+        values: dict[str, Any] = {":pk": {"S": partition}}
+        if sort_prefix is not None:
+            condition += f" AND begins_with({index.sort_key}, :prefix)"
+            values[":prefix"] = {"S": sort_prefix}
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index.name,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": forward,
+            "Limit": limit,
+        }
+        if start_key:
+            request["ExclusiveStartKey"] = start_key
+        response = self._client(ctx).query(**request)
+        items = [self._kind.item_class.from_raw_data(raw) for raw in response.get("Items", [])]
+        return items, response.get("LastEvaluatedKey")
+
     # ---- writes ------------------------------------------------------------------------------
     def create(
         self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any], companions: CompanionWrites | None = None
@@ -164,7 +210,7 @@ class EntityStore(Generic[I]):
             try:
                 self._client(ctx).transact_write_items(TransactItems=[{"Put": put}, *companions.requests(self._table)])
             except ClientError as error:
-                if _cancelled_by_condition(error):
+                if cancelled_by_condition(error):
                     raise Conflict(f"The {self._kind.name} {entity_id} already exists.") from error
                 raise
         return item
@@ -273,10 +319,6 @@ class EntityStore(Generic[I]):
             **self._parent_index(ctx, entity_id, fields),
         }
 
-    @property
-    def kind(self) -> EntityKind[I]:
-        return self._kind
-
     # ---- internals ---------------------------------------------------------------------------
     def _conditional_update(
         self,
@@ -299,7 +341,7 @@ class EntityStore(Generic[I]):
             code = error.response["Error"]["Code"]
             if code == "ConditionalCheckFailedException":
                 current = error.response.get("Item")
-            elif _cancelled_by_condition(error, position=0):
+            elif cancelled_by_condition(error, position=0):
                 current = self._raw(ctx, entity_id)
             else:
                 raise

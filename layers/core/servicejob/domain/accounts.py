@@ -12,6 +12,7 @@ from servicejob.auth.permissions import Permission
 from servicejob.dal.pagination import Page
 from servicejob.domain.duplicates import DuplicateMatch, MatchKeyIndex, account_candidate, find_likely_duplicates
 from servicejob.domain.registration_numbers import is_hk_br_number, is_prc_uscc
+from servicejob.domain.scorecard import AccountScorecard, Tier
 from servicejob.errors import FieldError, NotFound, ValidationFailed
 from servicejob.tenancy.context import TenantContext
 
@@ -140,6 +141,11 @@ class Account(AccountInput):
     # Kept by activities (read-only in the API).
     last_contact_at: str | None = None
     next_contact_at: str | None = None
+    # Kept by merges (read-only): accounts merged into this one, and the survivor while a merge runs.
+    merged_account_ids: list[str] = Field(default_factory=list)
+    merging_into: str | None = None
+    merged_into: str | None = Field(default=None, description="Set on a deleted account merged into another")
+    scorecard: AccountScorecard | None = Field(default=None, description="Set by PUT /v1/accounts/{id}/scorecard")
     id: str
     version: int
     created_at: str
@@ -164,6 +170,9 @@ class AccountRepository(Protocol):
     ) -> Account: ...
     def delete(self, ctx: TenantContext, account_id: str, expected_version: int) -> Account: ...
     def list(self, ctx: TenantContext, limit: int, cursor: str | None, name_prefix: str | None) -> Page[Account]: ...
+    def list_by_score(
+        self, ctx: TenantContext, limit: int, cursor: str | None, tier: Tier | None, descending: bool
+    ) -> Page[Account]: ...
 
 
 class UserLookup(Protocol):
@@ -228,11 +237,29 @@ def get_account(ctx: TenantContext, repository: AccountRepository, account_id: s
     return repository.get(ctx, account_id)
 
 
+class AccountSort(StrEnum):
+    SCORE_DESCENDING = "-score"
+    SCORE_ASCENDING = "score"
+
+
 def list_accounts(
-    ctx: TenantContext, repository: AccountRepository, limit: int, cursor: str | None, name_prefix: str | None
+    ctx: TenantContext,
+    repository: AccountRepository,
+    limit: int,
+    cursor: str | None,
+    name_prefix: str | None,
+    sort: AccountSort | None = None,
+    tier: Tier | None = None,
 ) -> Page[Account]:
+    """Newest first, by name prefix, or (with `sort` or `tier`) scored accounts by score; unscored ones are
+    not on the score ordering."""
     ctx.require(Permission.ACCOUNTS_READ)
-    return repository.list(ctx, limit, cursor, name_prefix or None)
+    if sort is None and tier is None:
+        return repository.list(ctx, limit, cursor, name_prefix or None)
+    if name_prefix:
+        raise _invalid("q", "A name search cannot be combined with sort or tier.")
+    descending = sort is not AccountSort.SCORE_ASCENDING
+    return repository.list_by_score(ctx, limit, cursor, tier, descending)
 
 
 def update_account(
