@@ -7,6 +7,7 @@ import boto3
 
 from servicejob.auth.user_directory import CognitoUserDirectory, UserDirectory
 from servicejob.config import Settings, get_settings
+from servicejob.dal.account_merge import DynamoAccountMerges
 from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
 from servicejob.dal.activities import ACTIVITY_KIND, DynamoActivityRepository
 from servicejob.dal.api_keys import API_KEY_KIND, DynamoApiKeyRepository
@@ -24,6 +25,7 @@ from servicejob.dal.imports import (
     StepFunctionsImportRuns,
 )
 from servicejob.dal.leads import LEAD_KIND, DynamoLeadRepository
+from servicejob.dal.match_keys import DynamoMatchKeyIndex
 from servicejob.dal.notifications import DynamoNotificationRepository
 from servicejob.dal.opportunities import OPPORTUNITY_KIND, DynamoOpportunityRepository
 from servicejob.dal.pagination import CursorCodec
@@ -31,10 +33,12 @@ from servicejob.dal.rate_limits import DynamoRateLimiter
 from servicejob.dal.reminders import REMINDER_SETTINGS_KIND, DynamoReminderSettingsRepository
 from servicejob.dal.rollups import DynamoRollupRepository
 from servicejob.dal.sales_stages import SETTINGS_KIND, DynamoSalesStagesRepository
+from servicejob.dal.scorecard import SCORECARD_SETTINGS_KIND, DynamoScorecardSettingsRepository
 from servicejob.dal.tenant_access import TenantClients
 from servicejob.dal.tenants import DynamoTenantRepository
 from servicejob.dal.users import USER_KIND, DynamoUserRepository
 from servicejob.deployment_spec import USER_POOL
+from servicejob.domain.account_merge import AccountMerges
 from servicejob.domain.accounts import AccountRepository
 from servicejob.domain.activities import ActivityRepository
 from servicejob.domain.api_keys import ApiKeyRepository
@@ -42,6 +46,7 @@ from servicejob.domain.assignment_rules import AssignmentRulesRepository
 from servicejob.domain.audit import AuditRepository
 from servicejob.domain.column_maps import ImportEntity, ImportMappingRepository
 from servicejob.domain.contacts import ContactRepository
+from servicejob.domain.duplicates import MatchKeyIndex
 from servicejob.domain.imports import ImportJobRepository, ImportRuns
 from servicejob.domain.leads import LeadRepository
 from servicejob.domain.notifications import NotificationRepository
@@ -49,6 +54,7 @@ from servicejob.domain.opportunities import OpportunityRepository
 from servicejob.domain.reminders import ReminderSettingsRepository
 from servicejob.domain.reports import RollupReader
 from servicejob.domain.sales_stages import SalesStagesRepository
+from servicejob.domain.scorecard import ScorecardSettingsRepository
 from servicejob.domain.tenants import OnboardingWorkflow, RateLimiter, TenantRepository
 from servicejob.domain.users import Invitations, UserRepository
 from servicejob.notify.mailer import Mailer, SesMailer
@@ -82,6 +88,9 @@ class Dependencies:
     rollups: RollupReader
     activities: ActivityRepository
     reminder_settings: ReminderSettingsRepository
+    match_keys: MatchKeyIndex
+    account_merges: AccountMerges
+    scorecard_settings: ScorecardSettingsRepository
 
 
 @lru_cache(maxsize=1)
@@ -142,5 +151,10 @@ def dependencies() -> Dependencies:
         activities=DynamoActivityRepository(EntityStore(clients, ACTIVITY_KIND, settings.table_name, cursors)),
         reminder_settings=DynamoReminderSettingsRepository(
             EntityStore(clients, REMINDER_SETTINGS_KIND, settings.table_name, cursors)
+        ),
+        match_keys=DynamoMatchKeyIndex(clients, settings.table_name),
+        account_merges=DynamoAccountMerges(clients, settings.table_name, cursors),
+        scorecard_settings=DynamoScorecardSettingsRepository(
+            EntityStore(clients, SCORECARD_SETTINGS_KIND, settings.table_name, cursors), clients, settings.table_name
         ),
     )

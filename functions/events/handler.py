@@ -2,7 +2,9 @@
 
 For each write to an audited entity it records the audit entry, brings the report rollups up to date
 (opportunities and leads; idempotent, see domain/rollups.py), keeps what the write implies on other
-records (an activity's account and contact dates), then publishes the domain event. A
+records (an activity's account and contact dates), then publishes the domain event. A change of the
+tenant's scorecard settings re-scores its accounts, one page per stream record (see
+`servicejob.domain.scorecard`). A
 record that fails is reported in `batchItemFailures` and redelivered on its own (bisect on error, then
 the on-failure destination); redelivery rewrites the same audit entry and republishes the same event_id.
 """
@@ -15,15 +17,23 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from servicejob.clock import now_iso
 from servicejob.config import get_settings
+from servicejob.dal import keys
 from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
 from servicejob.dal.activities import ContactDatesOnRecords
 from servicejob.dal.audit import DynamoAuditRepository, entity_change
 from servicejob.dal.entity_store import EntityStore
+from servicejob.dal.models import ScorecardSettingsItem
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.rollups import DynamoRollupRepository
+from servicejob.dal.scorecard import (
+    SCORECARD_SETTINGS_KIND,
+    DynamoScorecardSettingsRepository,
+    is_scorecard_settings_key,
+)
 from servicejob.dal.tenant_access import TenantClients
-from servicejob.domain.accounts import AccountRepository
+from servicejob.domain import scorecard
 from servicejob.domain.activities import refresh_contact_dates
 from servicejob.domain.audit import AuditRepository, EntitySnapshot, audit_entry
 from servicejob.domain.rollups import RollupStore, roll_up
@@ -41,7 +51,7 @@ class Dependencies:
     audit: AuditRepository
     publisher: EventPublisher
     rollups: RollupStore
-    accounts: AccountRepository
+    accounts: DynamoAccountRepository
 
     def account_branch(self, tenant_id: str, account_id: str) -> str | None:
         """An opportunity's branch is its account's, read when the opportunity changes."""
@@ -51,6 +61,7 @@ class Dependencies:
             return None
 
     contact_dates: ContactDatesOnRecords
+    scorecard_settings: DynamoScorecardSettingsRepository
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +75,9 @@ def dependencies() -> Dependencies:
         rollups=DynamoRollupRepository(clients, settings.table_name),
         accounts=DynamoAccountRepository(EntityStore(clients, ACCOUNT_KIND, settings.table_name, cursors)),
         contact_dates=ContactDatesOnRecords(clients, settings.table_name),
+        scorecard_settings=DynamoScorecardSettingsRepository(
+            EntityStore(clients, SCORECARD_SETTINGS_KIND, settings.table_name, cursors), clients, settings.table_name
+        ),
     )
 
 
@@ -71,7 +85,38 @@ def _live(snapshot: EntitySnapshot | None):
     return snapshot.data if snapshot is not None and snapshot.deleted_at is None else None
 
 
+def rescore_on_settings_change(raw: dict) -> None:
+    """A settings change (new version) starts re-scoring; each progress write asks for the next page."""
+    images = raw.get("dynamodb") or {}
+    new_image, old_image = images.get("NewImage"), images.get("OldImage")
+    if not new_image or not old_image:
+        return  # created with the defaults (nothing scored yet) or purged
+    item = ScorecardSettingsItem.from_raw_data(dict(new_image))
+    settings = scorecard.ScorecardSettings.model_validate(item.attribute_values)
+    tenant_id = keys.parse_entity_pk(item.PK)[0]
+    ctx = system_context(tenant_id, "scorecard-rescoring")
+    deps = dependencies()
+    if settings.version != int(old_image["version"]["N"]):
+        scorecard.start_recalculation(ctx, deps.scorecard_settings, settings, now_iso())
+    elif new_image.get("recalculation") != old_image.get("recalculation"):
+        progress = scorecard.recalculate_page(
+            ctx, deps.scorecard_settings, deps.accounts, settings, item.recalculation_cursor, now_iso()
+        )
+        if progress is not None:
+            logger.info(
+                "accounts re-scored",
+                tenant_id=tenant_id,
+                settings_version=progress.settings_version,
+                processed=progress.accounts_processed,
+                status=progress.status.value,
+            )
+
+
 def record_handler(record: DynamoDBRecord) -> None:
+    stream_keys = (record.raw_event.get("dynamodb") or {}).get("Keys") or {}
+    if is_scorecard_settings_key(stream_keys.get("PK", {}).get("S", "")):
+        rescore_on_settings_change(record.raw_event)
+        return
     change = entity_change(record.raw_event)
     if change is None:
         return

@@ -91,6 +91,9 @@ def _activity(owner: SignedIn) -> str:
 
 CREATORS["/v1/activities/{activity_id}"] = _activity
 CREATORS["/v1/accounts/{account_id}/activities"] = CREATORS["/v1/accounts/{account_id}"]
+CREATORS["/v1/accounts/{account_id}/duplicates"] = CREATORS["/v1/accounts/{account_id}"]
+CREATORS["/v1/accounts/{account_id}/merge"] = CREATORS["/v1/accounts/{account_id}"]
+CREATORS["/v1/accounts/{account_id}/scorecard"] = CREATORS["/v1/accounts/{account_id}"]
 # Control-plane status of a signup: public by design, answers only provisioning/active/failed.
 NOT_TENANT_SCOPED = {"/v1/tenants/{tenant_id}/status"}
 # Bodies each method (or path and method) accepts, so that the answer is about the id, not the body.
@@ -101,6 +104,12 @@ WRITE_BODIES = {
     ("/v1/contacts/{contact_id}", "patch"): {"title": "經理"},
     ("/v1/import-mappings/{mapping_id}", "patch"): {"name": "乙"},
     ("/v1/activities/{activity_id}", "patch"): {"status": "done"},
+    ("/v1/accounts/{account_id}/scorecard", "put"): {"scores": {"relationship": "5"}},
+    ("/v1/accounts/{account_id}/merge", "post"): {
+        "duplicate_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV",
+        "survivor_version": 1,
+        "duplicate_version": 1,
+    },
 }
 
 
@@ -171,6 +180,41 @@ def test_another_tenants_inbox_is_never_listed_nor_marked(tenant_a, tenant_b):
     assert notification_id not in {item["id"] for item in listed}
     unread = tenant_a.call("GET", "/v1/notifications", params={"unread": "true", "limit": 200}).json()["items"]
     assert notification_id in {item["id"] for item in unread}
+
+
+def test_another_tenants_accounts_are_never_likely_duplicates(tenant_a, tenant_b):
+    # Given A has an account with a name, phone and BR number
+    identity = {"name": f"隔離測試{ULID()}有限公司", "phone": "+852 2345 6789", "hk_br_number": "87654321"}
+    a_id = tenant_a.call("POST", "/v1/accounts", json=identity).json()["id"]
+    # When B creates the same firm
+    created = tenant_b.call("POST", "/v1/accounts", json=identity).json()
+    # Then B is offered none of A's accounts, and A's account lists none of B's
+    assert created["possible_duplicates"] == []
+    assert created["id"] not in {
+        m["entity_id"] for m in tenant_a.call("GET", f"/v1/accounts/{a_id}/duplicates").json()["items"]
+    }
+
+
+def test_score_orderings_and_scorecard_settings_are_per_tenant(tenant_a, tenant_b):
+    # Given A scored an account and changed its scorecard settings
+    a_id = CREATORS["/v1/accounts/{account_id}"](tenant_a)
+    scored = tenant_a.call(
+        "PUT", f"/v1/accounts/{a_id}/scorecard", json={"scores": {"relationship": "9"}}, headers={"If-Match": '"1"'}
+    )
+    assert scored.status_code == 200, scored.text
+    a_settings = tenant_a.call("GET", "/v1/sales-settings/scorecard")
+    factor = {"key": "only_a", "label_en": "A", "label_zh_hant": "甲", "label_zh_hans": "甲", "weight": 100}
+    changed = tenant_a.call(
+        "PUT",
+        "/v1/sales-settings/scorecard",
+        json={"factors": [factor], "tiers": {"A": "80", "B": "60", "C": "40"}},
+        headers={"If-Match": a_settings.headers["ETag"]},
+    )
+    assert changed.status_code == 200, changed.text
+    # Then B's score ordering has none of A's accounts, and B's settings are its own
+    listed = tenant_b.call("GET", "/v1/accounts", params={"sort": "-score", "limit": 200}).json()
+    assert a_id not in {item["id"] for item in listed["items"]}
+    assert "only_a" not in {f["key"] for f in tenant_b.call("GET", "/v1/sales-settings/scorecard").json()["factors"]}
 
 
 def test_audit_of_another_tenants_entity_is_empty(tenant_a, tenant_b):

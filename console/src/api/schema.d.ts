@@ -14,7 +14,10 @@ export interface paths {
         /** List accounts, newest first, or search by name prefix */
         get: operations["list_accounts_v1_accounts_get"];
         put?: never;
-        /** Create an account */
+        /**
+         * Create an account; the answer names accounts it likely duplicates
+         * @description Never refused for a likely duplicate: `possible_duplicates` lists accounts sharing its normalized name, phone, company e-mail or web domain, HK BR number or PRC USCC, for the client to offer a merge.
+         */
         post: operations["create_account_v1_accounts_post"];
         delete?: never;
         options?: never;
@@ -75,6 +78,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/accounts/{account_id}/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts this account likely duplicates */
+        get: operations["list_account_duplicates_v1_accounts__account_id__duplicates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{account_id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a duplicate into this account
+         * @description Moves the duplicate's contacts and opportunities (and other children) here, then deletes the duplicate with `merged_into`. Both expected versions are checked when the merge starts; a merge that was interrupted resumes when sent again, and one that finished answers the same survivor.
+         */
+        post: operations["merge_account_v1_accounts__account_id__merge_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts/{account_id}/opportunities": {
         parameters: {
             query?: never;
@@ -85,6 +125,23 @@ export interface paths {
         /** An account's opportunities, oldest first */
         get: operations["list_account_opportunities_v1_accounts__account_id__opportunities_get"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{account_id}/scorecard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the account's factor scores (If-Match: the account's ETag); score and tier follow */
+        put: operations["score_account_v1_accounts__account_id__scorecard_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -622,6 +679,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sales-settings/scorecard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer value scorecard: factors, weights, tier thresholds, re-scoring progress */
+        get: operations["get_scorecard_settings_v1_sales_settings_scorecard_get"];
+        /** Replace the scorecard (If-Match required); every account is re-scored in the background */
+        put: operations["replace_scorecard_settings_v1_sales_settings_scorecard_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sales-settings/stages": {
         parameters: {
             query?: never;
@@ -746,6 +821,15 @@ export interface components {
             industry?: string | null;
             /** Last Contact At */
             last_contact_at?: string | null;
+            /** Merged Account Ids */
+            merged_account_ids?: string[];
+            /**
+             * Merged Into
+             * @description Set on a deleted account merged into another
+             */
+            merged_into?: string | null;
+            /** Merging Into */
+            merging_into?: string | null;
             /**
              * Name
              * @description Display name, e.g. 香港會計師事務所有限公司
@@ -769,6 +853,95 @@ export interface components {
              * @description A user of this tenant
              */
             responsible_user_id?: string | null;
+            /** @description Set by PUT /v1/accounts/{id}/scorecard */
+            scorecard?: components["schemas"]["AccountScorecard"] | null;
+            /** @default prospect */
+            status: components["schemas"]["AccountStatus"];
+            /** Tags */
+            tags?: string[];
+            /** Updated At */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Version */
+            version: number;
+            /** Website */
+            website?: string | null;
+        };
+        /**
+         * AccountCreated
+         * @description A created account, with the existing records it likely duplicates (the create is not refused).
+         */
+        AccountCreated: {
+            /** Ap Contact Id */
+            ap_contact_id?: string | null;
+            billing_address?: components["schemas"]["BillingAddress"] | null;
+            /**
+             * Branch
+             * @description Our office that serves the client
+             */
+            branch?: string | null;
+            /**
+             * Business Lines
+             * @description e.g. audit, tax, advisory
+             */
+            business_lines?: string[];
+            /** Created At */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Email */
+            email?: string | null;
+            /**
+             * Hk Br Number
+             * @description HK Business Registration number
+             */
+            hk_br_number?: string | null;
+            /** Id */
+            id: string;
+            /** Industry */
+            industry?: string | null;
+            /** Last Contact At */
+            last_contact_at?: string | null;
+            /** Merged Account Ids */
+            merged_account_ids?: string[];
+            /**
+             * Merged Into
+             * @description Set on a deleted account merged into another
+             */
+            merged_into?: string | null;
+            /** Merging Into */
+            merging_into?: string | null;
+            /**
+             * Name
+             * @description Display name, e.g. 香港會計師事務所有限公司
+             */
+            name: string;
+            /** Next Contact At */
+            next_contact_at?: string | null;
+            /** Notes */
+            notes?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Possible Duplicates
+             * @description Accounts sharing a name, phone, domain or registration number
+             */
+            possible_duplicates?: components["schemas"]["DuplicateMatch"][];
+            /**
+             * Prc Uscc
+             * @description PRC unified social credit code (18 characters)
+             */
+            prc_uscc?: string | null;
+            /** Region */
+            region?: string | null;
+            /**
+             * Responsible User Id
+             * @description A user of this tenant
+             */
+            responsible_user_id?: string | null;
+            /** @description Set by PUT /v1/accounts/{id}/scorecard */
+            scorecard?: components["schemas"]["AccountScorecard"] | null;
             /** @default prospect */
             status: components["schemas"]["AccountStatus"];
             /** Tags */
@@ -881,6 +1054,40 @@ export interface components {
             /** Website */
             website?: string | null;
         };
+        /**
+         * AccountScorecard
+         * @description An account's factor scores and the score and tier they give under the tenant's current settings.
+         */
+        AccountScorecard: {
+            /**
+             * Score
+             * @description 0-100, one decimal place, half-up; null without any score
+             */
+            score: string | null;
+            /**
+             * Scores
+             * @description Factor key -> 0-10, as decimal strings on the wire
+             */
+            scores: {
+                [key: string]: string;
+            };
+            tier: components["schemas"]["Tier"] | null;
+        };
+        /** AccountScoresInput */
+        AccountScoresInput: {
+            /**
+             * Scores
+             * @description Factor key -> score 0-10
+             */
+            scores: {
+                [key: string]: number | string;
+            };
+        };
+        /**
+         * AccountSort
+         * @enum {string}
+         */
+        AccountSort: "-score" | "score";
         /**
          * AccountStatus
          * @enum {string}
@@ -1421,6 +1628,31 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /** DuplicateList */
+        DuplicateList: {
+            /** Items */
+            items: components["schemas"]["DuplicateMatch"][];
+        };
+        /** DuplicateMatch */
+        DuplicateMatch: {
+            /** Entity Id */
+            entity_id: string;
+            /**
+             * Entity Type
+             * @description account or lead
+             */
+            entity_type: string;
+            /**
+             * Matched On
+             * @description The keys that are equal, strongest first
+             */
+            matched_on: components["schemas"]["MatchKind"][];
+            /**
+             * Name
+             * @description The matching record's name (a lead's company name)
+             */
+            name: string;
+        };
         /** ExportFile */
         ExportFile: {
             /** Expires In Seconds */
@@ -1814,6 +2046,11 @@ export interface components {
             /** Reason */
             reason: string | null;
         };
+        /**
+         * MatchKind
+         * @enum {string}
+         */
+        MatchKind: "prc_uscc" | "hk_br_number" | "name" | "phone" | "domain";
         /** MePatch */
         MePatch: {
             /** Locale */
@@ -1852,6 +2089,35 @@ export interface components {
             role: components["schemas"]["Role"] | null;
             tenant: components["schemas"]["MeTenant"];
             user: components["schemas"]["User"] | null;
+        };
+        /** MergeRequest */
+        MergeRequest: {
+            /**
+             * Duplicate Id
+             * @description The account merged away (soft-deleted with merged_into)
+             */
+            duplicate_id: string;
+            /**
+             * Duplicate Version
+             * @description The duplicate's version (ETag) the client read
+             */
+            duplicate_version: number;
+            /**
+             * Survivor Version
+             * @description The survivor's version (ETag) the client read
+             */
+            survivor_version: number;
+        };
+        /** MergeResult */
+        MergeResult: {
+            /**
+             * Moved
+             * @description Children moved to the survivor by this call, by entity type
+             */
+            moved: {
+                [key: string]: number;
+            };
+            survivor: components["schemas"]["Account"];
         };
         /** Money */
         Money: {
@@ -2079,6 +2345,28 @@ export interface components {
              */
             more: boolean;
         };
+        /**
+         * Recalculation
+         * @description Progress of re-scoring the tenant's accounts after a settings change.
+         */
+        Recalculation: {
+            /** Accounts Changed */
+            accounts_changed: number;
+            /** Accounts Processed */
+            accounts_processed: number;
+            /** Finished At */
+            finished_at?: string | null;
+            /** Settings Version */
+            settings_version: number;
+            /** Started At */
+            started_at: string;
+            status: components["schemas"]["RecalculationStatus"];
+        };
+        /**
+         * RecalculationStatus
+         * @enum {string}
+         */
+        RecalculationStatus: "running" | "done";
         /** RegionConversion */
         RegionConversion: {
             /** Conversion Rate */
@@ -2251,6 +2539,44 @@ export interface components {
              */
             stages: components["schemas"]["SalesStage"][];
         };
+        /** ScorecardFactor */
+        ScorecardFactor: {
+            /**
+             * Key
+             * @description Stable identifier account scores refer to, e.g. revenue_potential
+             */
+            key: string;
+            /** Label En */
+            label_en: string;
+            /** Label Zh Hans */
+            label_zh_hans: string;
+            /** Label Zh Hant */
+            label_zh_hant: string;
+            /**
+             * Weight
+             * @description Percent; the factors' weights sum to 100
+             */
+            weight: number;
+        };
+        /** ScorecardSettings */
+        ScorecardSettings: {
+            /** Factors */
+            factors: components["schemas"]["ScorecardFactor"][];
+            recalculation?: components["schemas"]["Recalculation"] | null;
+            tiers: components["schemas"]["TierThresholds-Output"];
+            /** Updated At */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Version */
+            version: number;
+        };
+        /** ScorecardSettingsInput */
+        ScorecardSettingsInput: {
+            /** Factors */
+            factors: components["schemas"]["ScorecardFactor"][];
+            tiers: components["schemas"]["TierThresholds-Input"];
+        };
         /** SignupAccepted */
         SignupAccepted: {
             status: components["schemas"]["TenantStatus"];
@@ -2340,6 +2666,47 @@ export interface components {
             status: components["schemas"]["TenantStatus"];
             /** Tenant Id */
             tenant_id: string;
+        };
+        /**
+         * Tier
+         * @enum {string}
+         */
+        Tier: "A" | "B" | "C" | "D";
+        /** TierThresholds */
+        "TierThresholds-Input": {
+            /**
+             * A
+             * @description Lowest score of tier A
+             */
+            A: number | string;
+            /**
+             * B
+             * @description Lowest score of tier B (below A)
+             */
+            B: number | string;
+            /**
+             * C
+             * @description Lowest score of tier C (below B); lower scores are tier D
+             */
+            C: number | string;
+        };
+        /** TierThresholds */
+        "TierThresholds-Output": {
+            /**
+             * A
+             * @description Lowest score of tier A
+             */
+            A: string;
+            /**
+             * B
+             * @description Lowest score of tier B (below A)
+             */
+            B: string;
+            /**
+             * C
+             * @description Lowest score of tier C (below B); lower scores are tier D
+             */
+            C: string;
         };
         /** UploadTarget */
         UploadTarget: {
@@ -2433,6 +2800,10 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Name prefix, case- and width-insensitive */
                 q?: string | null;
+                /** @description -score: highest score first; score: lowest first */
+                sort?: components["schemas"]["AccountSort"] | null;
+                /** @description Only accounts of this scorecard tier, by score */
+                tier?: components["schemas"]["Tier"] | null;
             };
             header?: never;
             path?: never;
@@ -2572,7 +2943,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Account"];
+                    "application/json": components["schemas"]["AccountCreated"];
                 };
             };
             /** @description Malformed request */
@@ -3300,6 +3671,254 @@ export interface operations {
             };
         };
     };
+    list_account_duplicates_v1_accounts__account_id__duplicates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (ULID) */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Likely duplicates, most and strongest matches first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateList"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    merge_account_v1_accounts__account_id__merge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (ULID) */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeRequest"];
+            };
+        };
+        responses: {
+            /** @description The survivor and the children moved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergeResult"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_account_opportunities_v1_accounts__account_id__opportunities_get: {
         parameters: {
             query?: {
@@ -3322,6 +3941,135 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OpportunityPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    score_account_v1_accounts__account_id__scorecard_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last read */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Account id (ULID) */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountScoresInput"];
+            };
+        };
+        responses: {
+            /** @description The account with its scorecard */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
                 };
             };
             /** @description Malformed request */
@@ -9557,6 +10305,251 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReminderSettings"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_scorecard_settings_v1_sales_settings_scorecard_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scorecard settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScorecardSettings"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replace_scorecard_settings_v1_sales_settings_scorecard_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last read */
+                "if-match"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScorecardSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description The new scorecard settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScorecardSettings"];
                 };
             };
             /** @description Malformed request */

@@ -1,4 +1,4 @@
-"""/v1/sales-settings: the tenant's sales stages and reminder settings (thin routes)."""
+"""/v1/sales-settings: the tenant's sales stages, reminder settings and customer scorecard (thin routes)."""
 
 from typing import Annotated
 
@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from servicejob.domain import reminders, sales_stages
+from servicejob.domain import reminders, sales_stages, scorecard
 
 from ..openapi_docs import responses
 from ..request_context import tenant_context
@@ -79,3 +79,33 @@ def replace_reminder_settings(
         ctx, dependencies().reminder_settings, settings, expected_version(if_match)
     )
     return _reminders_response(replaced)
+
+
+def _scorecard_response(settings: scorecard.ScorecardSettings) -> Response[scorecard.ScorecardSettings]:
+    return Response(
+        status_code=200, body=settings, content_type="application/json", headers={"ETag": etag(settings.version)}
+    )
+
+
+@router.get(
+    "/scorecard",
+    summary="The customer value scorecard: factors, weights, tier thresholds, re-scoring progress",
+    tags=["sales-settings"],
+    responses=responses(200, "The scorecard settings"),
+)
+def get_scorecard_settings() -> Response[scorecard.ScorecardSettings]:
+    return _scorecard_response(scorecard.get_settings(tenant_context(router), dependencies().scorecard_settings))
+
+
+@router.put(
+    "/scorecard",
+    summary="Replace the scorecard (If-Match required); every account is re-scored in the background",
+    tags=["sales-settings"],
+    responses=responses(200, "The new scorecard settings"),
+)
+def replace_scorecard_settings(
+    settings: scorecard.ScorecardSettingsInput, if_match: IfMatch = None
+) -> Response[scorecard.ScorecardSettings]:
+    ctx = tenant_context(router)
+    replaced = scorecard.replace_settings(ctx, dependencies().scorecard_settings, settings, expected_version(if_match))
+    return _scorecard_response(replaced)

@@ -1,12 +1,19 @@
-"""Accounts in DynamoDB: `{t}#account#{id}` / META, listed on GSI1, searched by name on GSI2."""
+"""Accounts in DynamoDB: `{t}#account#{id}` / META, listed on GSI1, searched by name on GSI2, with their
+duplicate-match keys (`dal.match_keys`) written in the same transaction."""
+
+from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from servicejob.dal import keys, table_spec
 from servicejob.dal.entity_store import EntityKind, EntityStore
+from servicejob.dal.match_keys import key_writes
 from servicejob.dal.models import AccountItem
 from servicejob.dal.pagination import Page
 from servicejob.domain.accounts import Account
+from servicejob.domain.duplicates import ACCOUNT_MATCHED_FIELDS, account_candidate, match_keys
+from servicejob.domain.scorecard import AccountScorecard, Tier
 from servicejob.tenancy.context import TenantContext
 
 ACCOUNT_KIND = EntityKind("account", AccountItem, name_field="name")
@@ -14,6 +21,14 @@ ACCOUNT_KIND = EntityKind("account", AccountItem, name_field="name")
 
 def _to_account(item: AccountItem) -> Account:
     return Account.model_validate(item.attribute_values)
+
+
+def _scorecard(item: AccountItem) -> AccountScorecard | None:
+    return AccountScorecard.model_validate(item.scorecard) if item.scorecard else None
+
+
+def account_match_keys(fields: Mapping[str, Any]):
+    return set(match_keys(account_candidate(fields)))
 
 
 class DynamoAccountRepository:
@@ -24,14 +39,70 @@ class DynamoAccountRepository:
         return _to_account(self._store.get(ctx, account_id))
 
     def add(self, ctx: TenantContext, account_id: str, fields: Mapping[str, Any]) -> Account:
-        return _to_account(self._store.create(ctx, account_id, fields))
+        writes = key_writes(ctx, "account", account_id, fields["name"], set(), account_match_keys(fields))
+        return _to_account(self._store.create(ctx, account_id, fields, writes))
 
     def update(self, ctx: TenantContext, account_id: str, changes: Mapping[str, Any], expected_version: int) -> Account:
-        return _to_account(self._store.update(ctx, account_id, changes, expected_version))
+        writes = None
+        if ACCOUNT_MATCHED_FIELDS & changes.keys():
+            # The keys to drop are those of the stored account; the version condition keeps the read honest.
+            current = self._store.get(ctx, account_id).attribute_values
+            after = {**current, **changes}
+            renamed = "name" in changes and changes["name"] != current.get("name")
+            writes = key_writes(
+                ctx,
+                "account",
+                account_id,
+                after["name"],
+                account_match_keys(current),
+                account_match_keys(after),
+                renamed,
+            )
+        return _to_account(self._store.update(ctx, account_id, changes, expected_version, writes))
 
     def delete(self, ctx: TenantContext, account_id: str, expected_version: int) -> Account:
-        return _to_account(self._store.soft_delete(ctx, account_id, expected_version))
+        current = self._store.get(ctx, account_id).attribute_values
+        writes = key_writes(ctx, "account", account_id, current["name"], account_match_keys(current), set())
+        return _to_account(self._store.soft_delete(ctx, account_id, expected_version, writes))
 
     def list(self, ctx: TenantContext, limit: int, cursor: str | None, name_prefix: str | None) -> Page[Account]:
         page = self._store.list(ctx, limit, cursor, name_prefix)
         return Page([_to_account(item) for item in page.items], page.next_cursor)
+
+    # ---- scorecard ---------------------------------------------------------------------------
+    def get_scorecard(self, ctx: TenantContext, account_id: str) -> tuple[AccountScorecard | None, int]:
+        item = self._store.get(ctx, account_id)
+        return _scorecard(item), item.version
+
+    def set_scorecard(
+        self, ctx: TenantContext, account_id: str, scorecard: AccountScorecard, expected_version: int
+    ) -> Account:
+        """Stores the scorecard and places the account on the tier/score index (GSI3), or off it when unscored."""
+        changes: dict[str, Any] = {"scorecard": scorecard.model_dump(mode="json"), "GSI3PK": None, "GSI3SK": None}
+        if scorecard.score is not None and scorecard.tier is not None:
+            tenths = int(scorecard.score * 10)
+            changes["GSI3PK"] = keys.score_index_pk(ctx.tenant_id)
+            changes["GSI3SK"] = keys.score_index_sk(scorecard.tier, tenths, account_id)
+        return _to_account(self._store.update(ctx, account_id, changes, expected_version))
+
+    def list_by_score(
+        self, ctx: TenantContext, limit: int, cursor: str | None, tier: Tier | None, descending: bool
+    ) -> Page[Account]:
+        page = self._store.list_on_index(
+            ctx,
+            table_spec.GSI3,
+            keys.score_index_pk(ctx.tenant_id),
+            limit,
+            cursor,
+            sort_prefix=keys.tier_prefix(tier) if tier else None,
+            forward=descending,  # the sort key orders best first
+        )
+        return Page([_to_account(item) for item in page.items], page.next_cursor)
+
+    def scored_page(
+        self, ctx: TenantContext, limit: int, start_key: dict | None
+    ) -> tuple[list[tuple[str, int, AccountScorecard | None]], dict | None]:
+        items, last_key = self._store.page_on_index(
+            ctx, table_spec.GSI1, keys.type_list_pk(ctx.tenant_id, "account"), limit, start_key
+        )
+        return [(item.id, item.version, _scorecard(item)) for item in items], last_key

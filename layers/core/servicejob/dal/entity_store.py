@@ -7,7 +7,7 @@ Each method is a single DynamoDB request (get, create, update and delete are con
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Generic, TypeVar
@@ -17,10 +17,10 @@ from pynamodb.attributes import Attribute
 
 from servicejob.clock import now_iso, utc_now
 from servicejob.dal import keys, table_spec
-from servicejob.dal.models import EntityItem
+from servicejob.dal.models import EntityItem, Item
 from servicejob.dal.pagination import CursorCodec, Page
 from servicejob.dal.tenant_access import TenantClients
-from servicejob.errors import NotFound, VersionConflict
+from servicejob.errors import Conflict, NotFound, VersionConflict
 from servicejob.tenancy.context import TenantContext
 
 I = TypeVar("I", bound=EntityItem)  # noqa: E741 - conventional type-variable name
@@ -47,6 +47,41 @@ class DueIndex:
     due_field: str  # holds a UTC ISO instant (`clock.to_iso`), so text order is time order
     status_field: str
     status: str
+
+
+@dataclass(frozen=True)
+class CompanionWrites:
+    """Small items written in the same transaction as an entity (e.g. its duplicate-match keys)."""
+
+    puts: Sequence[Item] = ()
+    deletes: Sequence[tuple[str, str]] = ()  # (PK, SK)
+
+    @property
+    def empty(self) -> bool:
+        return not self.puts and not self.deletes
+
+    def requests(self, table: str) -> list[dict]:
+        return [{"Put": {"TableName": table, "Item": item.serialize()}} for item in self.puts] + [
+            {"Delete": {"TableName": table, "Key": {table_spec.PK: {"S": pk}, table_spec.SK: {"S": sk}}}}
+            for pk, sk in self.deletes
+        ]
+
+
+def cancelled_by_condition(error: ClientError, position: int | None = None) -> bool:
+    """A cancelled transaction whose item at `position` (any, when None) failed its condition."""
+    if error.response["Error"]["Code"] != "TransactionCanceledException":
+        return False
+    reasons = error.response.get("CancellationReasons") or []
+    if position is not None:
+        reasons = reasons[position : position + 1]
+    if reasons:
+        return any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons)
+    # Some clients put the reasons only in the message: "... [ConditionalCheckFailed, None]".
+    message = error.response["Error"].get("Message", "")
+    codes = message[message.find("[") + 1 : message.rfind("]")].split(", ") if "[" in message else []
+    if position is not None:
+        codes = codes[position : position + 1]
+    return "ConditionalCheckFailed" in codes
 
 
 @dataclass(frozen=True)
@@ -155,14 +190,68 @@ class EntityStore(Generic[I]):
         items = [self._kind.item_class.from_raw_data(raw) for raw in response.get("Items", [])]
         return Page(items, self._cursors.encode(ctx.tenant_id, query_id, response.get("LastEvaluatedKey")))
 
+    def list_on_index(
+        self,
+        ctx: TenantContext,
+        index: table_spec.IndexSpec,
+        partition: str,
+        limit: int,
+        cursor: str | None,
+        sort_prefix: str | None = None,
+        forward: bool = True,
+    ) -> Page[I]:
+        """One page of a secondary ordering (e.g. accounts by tier and score), one Query, signed cursor."""
+        query_id = f"{self._kind.name}:{index.name}:{partition}:{sort_prefix or ''}:{forward}"
+        start = self._cursors.decode(ctx.tenant_id, query_id, cursor)
+        items, last_key = self.page_on_index(ctx, index, partition, limit, start, sort_prefix, forward)
+        return Page(items, self._cursors.encode(ctx.tenant_id, query_id, last_key))
+
+    def page_on_index(
+        self,
+        ctx: TenantContext,
+        index: table_spec.IndexSpec,
+        partition: str,
+        limit: int,
+        start_key: dict | None = None,
+        sort_prefix: str | None = None,
+        forward: bool = True,
+    ) -> tuple[list[I], dict | None]:
+        """One Query page with DynamoDB's own start key (for background jobs that keep it themselves)."""
+        condition = f"{index.partition_key} = :pk"
+        values: dict[str, Any] = {":pk": {"S": partition}}
+        if sort_prefix is not None:
+            condition += f" AND begins_with({index.sort_key}, :prefix)"
+            values[":prefix"] = {"S": sort_prefix}
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index.name,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": forward,
+            "Limit": limit,
+        }
+        if start_key:
+            request["ExclusiveStartKey"] = start_key
+        response = self._client(ctx).query(**request)
+        items = [self._kind.item_class.from_raw_data(raw) for raw in response.get("Items", [])]
+        return items, response.get("LastEvaluatedKey")
+
     # ---- writes ------------------------------------------------------------------------------
-    def create(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> I:
+    def create(
+        self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any], companions: CompanionWrites | None = None
+    ) -> I:
+        """One conditional PutItem; with companions, one transaction writing them with the entity."""
         item = self.new_item(ctx, entity_id, fields)
-        self._client(ctx).put_item(
-            TableName=self._table,
-            Item=item.serialize(),
-            ConditionExpression="attribute_not_exists(PK)",
-        )
+        put = {"TableName": self._table, "Item": item.serialize(), "ConditionExpression": "attribute_not_exists(PK)"}
+        if companions is None or companions.empty:
+            self._client(ctx).put_item(**put)
+        else:
+            try:
+                self._client(ctx).transact_write_items(TransactItems=[{"Put": put}, *companions.requests(self._table)])
+            except ClientError as error:
+                if cancelled_by_condition(error):
+                    raise Conflict(f"The {self._kind.name} {entity_id} already exists.") from error
+                raise
         return item
 
     def new_item(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> I:
@@ -186,7 +275,14 @@ class EntityStore(Generic[I]):
             **fields,
         )
 
-    def update(self, ctx: TenantContext, entity_id: str, changes: Mapping[str, Any], expected_version: int) -> I:
+    def update(
+        self,
+        ctx: TenantContext,
+        entity_id: str,
+        changes: Mapping[str, Any],
+        expected_version: int,
+        companions: CompanionWrites | None = None,
+    ) -> I:
         """Apply `changes` (None removes an attribute) if the stored version is `expected_version`."""
         sets: dict[str, Any] = {"updated_at": now_iso(), "updated_by": ctx.actor}
         if ctx.correlation_id:
@@ -208,9 +304,16 @@ class EntityStore(Generic[I]):
                 sets.update(placement)
             else:
                 removes.extend(["GSI2PK", "GSI2SK"])
-        return self._conditional_update(ctx, entity_id, sets, removes, expected_version)
+        return self._conditional_update(ctx, entity_id, sets, removes, expected_version, companions)
 
-    def soft_delete(self, ctx: TenantContext, entity_id: str, expected_version: int) -> I:
+    def soft_delete(
+        self,
+        ctx: TenantContext,
+        entity_id: str,
+        expected_version: int,
+        companions: CompanionWrites | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> I:
         now = utc_now()
         sets = {
             "deleted_at": now_iso(),
@@ -218,16 +321,17 @@ class EntityStore(Generic[I]):
             "updated_at": now_iso(),
             "updated_by": ctx.actor,
             "expiration": now + DELETED_RETENTION,
+            **(extra or {}),
         }
         if ctx.correlation_id:
             sets["correlation_id"] = ctx.correlation_id
         removes = ["GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK"]
-        return self._conditional_update(ctx, entity_id, sets, removes, expected_version)
+        return self._conditional_update(ctx, entity_id, sets, removes, expected_version, companions)
 
-    # ---- internals ---------------------------------------------------------------------------
-    def _conditional_update(
-        self, ctx: TenantContext, entity_id: str, sets: dict[str, Any], removes: list[str], expected: int
-    ) -> I:
+    def update_request(
+        self, ctx: TenantContext, entity_id: str, sets: Mapping[str, Any], removes: Sequence[str], expected: int
+    ) -> dict:
+        """The conditional UpdateItem request (for a transaction of several entities, e.g. a merge)."""
         names: dict[str, str] = {"#version": "version", "#deleted_at": "deleted_at"}
         values: dict[str, Any] = {":expected": {"N": str(expected)}, ":one": {"N": "1"}}
         set_clauses = ["#version = #version + :one"]
@@ -240,21 +344,54 @@ class EntityStore(Generic[I]):
             for position, name in enumerate(removes):
                 names[f"#r{position}"] = self._attr_name(name)
             expression += " REMOVE " + ", ".join(f"#r{position}" for position in range(len(removes)))
+        return {
+            "TableName": self._table,
+            "Key": self._key(ctx, entity_id),
+            "UpdateExpression": expression,
+            "ConditionExpression": _CURRENT_VERSION_OF_A_LIVE_ITEM,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+
+    def parent_update_sets(self, ctx: TenantContext, entity_id: str, parent_id: str) -> dict[str, Any]:
+        """The attributes that move a child to another parent: its parent field and its GSI3 keys."""
+        assert self._kind.parent is not None, f"{self._kind.name} has no parent"
+        fields = {self._kind.parent[1]: parent_id}
+        return {
+            "updated_at": now_iso(),
+            "updated_by": ctx.actor,
+            **({"correlation_id": ctx.correlation_id} if ctx.correlation_id else {}),
+            **fields,
+            **self._parent_index(ctx, entity_id, fields),
+        }
+
+    # ---- internals ---------------------------------------------------------------------------
+    def _conditional_update(
+        self,
+        ctx: TenantContext,
+        entity_id: str,
+        sets: dict[str, Any],
+        removes: list[str],
+        expected: int,
+        companions: CompanionWrites | None = None,
+    ) -> I:
+        request = self.update_request(ctx, entity_id, sets, removes, expected)
         try:
-            response = self._client(ctx).update_item(
-                TableName=self._table,
-                Key=self._key(ctx, entity_id),
-                UpdateExpression=expression,
-                ConditionExpression=_CURRENT_VERSION_OF_A_LIVE_ITEM,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-                ReturnValues="ALL_NEW",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            if companions is None or companions.empty:
+                response = self._client(ctx).update_item(**request, ReturnValues="ALL_NEW")
+                return self._kind.item_class.from_raw_data(response["Attributes"])
+            self._client(ctx).transact_write_items(
+                TransactItems=[{"Update": request}, *companions.requests(self._table)]
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            code = error.response["Error"]["Code"]
+            if code == "ConditionalCheckFailedException":
+                current = error.response.get("Item")
+            elif cancelled_by_condition(error, position=0):
+                current = self._raw(ctx, entity_id)
+            else:
                 raise
-            current = error.response.get("Item")
             if not current or "deleted_at" in current:
                 raise NotFound(f"No {self._kind.name} with id {entity_id}.") from error
             version = int(current["version"]["N"])
@@ -262,7 +399,12 @@ class EntityStore(Generic[I]):
                 f"The {self._kind.name} is at version {version}, not {expected}; reload it and try again.",
                 current_version=version,
             ) from error
-        return self._kind.item_class.from_raw_data(response["Attributes"])
+        # A transaction returns no attributes: read the item back (strongly consistent).
+        return self._kind.item_class.from_raw_data(self._raw(ctx, entity_id))
+
+    def _raw(self, ctx: TenantContext, entity_id: str) -> dict | None:
+        response = self._client(ctx).get_item(TableName=self._table, Key=self._key(ctx, entity_id), ConsistentRead=True)
+        return response.get("Item")
 
     def _name_index(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> dict[str, str]:
         if self._kind.name_field is None:

@@ -33,6 +33,29 @@ def children_pk(tenant_id: str, parent_type: str, parent_id: str, child_type: st
     return f"{tenant_id}#{parent_type}#{parent_id}#{child_type}"
 
 
+def match_key_pk(tenant_id: str, kind: str, value: str) -> str:
+    """Records holding one normalized duplicate-match key (servicejob.domain.duplicates)."""
+    return f"{tenant_id}#match#{kind}#{value}"
+
+
+def match_key_sk(entity_type: str, entity_id: str) -> str:
+    return f"{entity_type}#{entity_id}"
+
+
+def score_index_pk(tenant_id: str) -> str:
+    """Accounts by scorecard tier, then score from high to low (GSI3; accounts have no parent)."""
+    return f"{tenant_id}#account#by-score"
+
+
+def score_index_sk(tier: str, score_tenths: int, account_id: str) -> str:
+    # Tiers sort A..D (best first); within a tier the inverted score sorts the highest first.
+    return f"{tier}#{1000 - score_tenths:04d}#{account_id}"
+
+
+def tier_prefix(tier: str) -> str:
+    return f"{tier}#"
+
+
 def tenant_pk(tenant_id: str) -> str:
     return f"{tenant_id}#tenant"
 

@@ -71,6 +71,10 @@ class AccountItem(EntityItem, discriminator="account"):
     status = UnicodeAttribute(null=True)  # absent on accounts made before it existed: read as prospect
     last_contact_at = UnicodeAttribute(null=True)
     next_contact_at = UnicodeAttribute(null=True)
+    merged_account_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    merging_into = UnicodeAttribute(null=True)  # the survivor, while this account is being merged into it
+    merged_into = UnicodeAttribute(null=True)  # set with deleted_at when the merge finished
+    scorecard = JSONAttribute(null=True)  # {scores: {key: "7.5"}, score: "73.5", tier: "B"}
 
 
 class ContactItem(EntityItem, discriminator="contact"):
@@ -173,6 +177,16 @@ class SalesStagesItem(EntityItem, discriminator="sales-stages"):
     stages = ListAttribute()  # of {key, names, probability, kind} maps
 
 
+class ScorecardSettingsItem(EntityItem, discriminator="scorecard-settings"):
+    """The tenant's scorecard: one item, `{t}#settings#scorecard` / META."""
+
+    factors = JSONAttribute()
+    tiers = JSONAttribute()
+    # Re-scoring after a change, written without bumping `version` (servicejob.domain.scorecard).
+    recalculation = JSONAttribute(null=True)
+    recalculation_cursor = JSONAttribute(null=True)  # the accounts list's LastEvaluatedKey, internal
+
+
 class MoneyAttribute(Attribute[dict[str, str]]):
     """servicejob.money.Money as a map {amount: S (the decimal string), currency: S}; a plain dict in Python."""
 
@@ -211,6 +225,14 @@ class NotificationItem(Item, discriminator="notification"):
     actor = UnicodeAttribute()
     created_at = UnicodeAttribute()
     read_at = UnicodeAttribute(null=True)
+
+
+class MatchKeyItem(Item, discriminator="match_key"):
+    """One normalized duplicate-match key of one record: `{t}#match#{kind}#{value}` / `{type}#{id}`."""
+
+    entity_type = UnicodeAttribute()
+    entity_id = UnicodeAttribute()
+    name = UnicodeAttribute()
 
 
 class AuditItem(Item, discriminator="audit"):

@@ -10,7 +10,9 @@ from ulid import ULID
 
 from servicejob.auth.permissions import Permission
 from servicejob.dal.pagination import Page
+from servicejob.domain.duplicates import DuplicateMatch, MatchKeyIndex, account_candidate, find_likely_duplicates
 from servicejob.domain.registration_numbers import is_hk_br_number, is_prc_uscc
+from servicejob.domain.scorecard import AccountScorecard, Tier
 from servicejob.errors import FieldError, NotFound, ValidationFailed
 from servicejob.tenancy.context import TenantContext
 
@@ -141,12 +143,25 @@ class Account(AccountInput):
     # Kept by activities (read-only in the API).
     last_contact_at: str | None = None
     next_contact_at: str | None = None
+    # Kept by merges (read-only): accounts merged into this one, and the survivor while a merge runs.
+    merged_account_ids: list[str] = Field(default_factory=list)
+    merging_into: str | None = None
+    merged_into: str | None = Field(default=None, description="Set on a deleted account merged into another")
+    scorecard: AccountScorecard | None = Field(default=None, description="Set by PUT /v1/accounts/{id}/scorecard")
     id: str
     version: int
     created_at: str
     created_by: str
     updated_at: str
     updated_by: str
+
+
+class AccountCreated(Account):
+    """A created account, with the existing records it likely duplicates (the create is not refused)."""
+
+    possible_duplicates: list[DuplicateMatch] = Field(
+        default_factory=list, description="Accounts sharing a name, phone, domain or registration number"
+    )
 
 
 class AccountRepository(Protocol):
@@ -157,6 +172,9 @@ class AccountRepository(Protocol):
     ) -> Account: ...
     def delete(self, ctx: TenantContext, account_id: str, expected_version: int) -> Account: ...
     def list(self, ctx: TenantContext, limit: int, cursor: str | None, name_prefix: str | None) -> Page[Account]: ...
+    def list_by_score(
+        self, ctx: TenantContext, limit: int, cursor: str | None, tier: Tier | None, descending: bool
+    ) -> Page[Account]: ...
 
 
 class UserLookup(Protocol):
@@ -189,12 +207,31 @@ def _ap_contact_must_belong(ctx: TenantContext, contacts: ContactLookup, account
         raise _invalid("ap_contact_id", "The contact belongs to another account.")
 
 
-def create_account(ctx: TenantContext, repository: AccountRepository, users: UserLookup, data: AccountInput) -> Account:
+def create_account(
+    ctx: TenantContext,
+    repository: AccountRepository,
+    users: UserLookup,
+    data: AccountInput,
+    match_index: MatchKeyIndex | None = None,
+) -> AccountCreated:
+    """Creates the account; with a match index, also names the accounts it likely duplicates."""
     ctx.require(Permission.ACCOUNTS_WRITE)
     _responsible_user_must_exist(ctx, users, data.responsible_user_id)
     fields = data.model_dump(mode="json", exclude_none=True)
     fields.setdefault("status", AccountStatus.PROSPECT.value)
-    return repository.add(ctx, str(ULID()), fields)
+    # Looked up before the write, so the new account does not find itself.
+    duplicates = find_likely_duplicates(ctx, match_index, account_candidate(fields)) if match_index else []
+    account = repository.add(ctx, str(ULID()), fields)
+    return AccountCreated(**account.model_dump(), possible_duplicates=duplicates)
+
+
+def list_account_duplicates(
+    ctx: TenantContext, repository: AccountRepository, match_index: MatchKeyIndex, account_id: str
+) -> list[DuplicateMatch]:
+    ctx.require(Permission.ACCOUNTS_READ)
+    account = repository.get(ctx, account_id)
+    candidate = account_candidate(account.model_dump(mode="json"))
+    return find_likely_duplicates(ctx, match_index, candidate, exclude=[account_id])
 
 
 def get_account(ctx: TenantContext, repository: AccountRepository, account_id: str) -> Account:
@@ -202,11 +239,29 @@ def get_account(ctx: TenantContext, repository: AccountRepository, account_id: s
     return repository.get(ctx, account_id)
 
 
+class AccountSort(StrEnum):
+    SCORE_DESCENDING = "-score"
+    SCORE_ASCENDING = "score"
+
+
 def list_accounts(
-    ctx: TenantContext, repository: AccountRepository, limit: int, cursor: str | None, name_prefix: str | None
+    ctx: TenantContext,
+    repository: AccountRepository,
+    limit: int,
+    cursor: str | None,
+    name_prefix: str | None,
+    sort: AccountSort | None = None,
+    tier: Tier | None = None,
 ) -> Page[Account]:
+    """Newest first, by name prefix, or (with `sort` or `tier`) scored accounts by score; unscored ones are
+    not on the score ordering."""
     ctx.require(Permission.ACCOUNTS_READ)
-    return repository.list(ctx, limit, cursor, name_prefix or None)
+    if sort is None and tier is None:
+        return repository.list(ctx, limit, cursor, name_prefix or None)
+    if name_prefix:
+        raise _invalid("q", "A name search cannot be combined with sort or tier.")
+    descending = sort is not AccountSort.SCORE_ASCENDING
+    return repository.list_by_score(ctx, limit, cursor, tier, descending)
 
 
 def update_account(
