@@ -22,6 +22,8 @@ Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300, pattern=r"^https?://\S+$")]
 EntityId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$")]
+# A user's id is their Cognito `sub` (a UUID), not a ULID like the ids of the firm's records.
+UserId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w-]+$")]
 AddressLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -91,7 +93,7 @@ class AccountInput(BaseModel):
     region: ShortText | None = None
     branch: ShortText | None = Field(default=None, description="Our office that serves the client")
     business_lines: list[Tag] = Field(default_factory=list, max_length=20, description="e.g. audit, tax, advisory")
-    responsible_user_id: EntityId | None = Field(default=None, description="A user of this tenant")
+    responsible_user_id: UserId | None = Field(default=None, description="A user of this tenant")
     billing_address: BillingAddress | None = None
     hk_br_number: HkBrNumber | None = Field(default=None, description="HK Business Registration number")
     prc_uscc: PrcUscc | None = Field(default=None, description="PRC unified social credit code (18 characters)")
@@ -113,7 +115,7 @@ class AccountPatch(BaseModel):
     region: ShortText | None = None
     branch: ShortText | None = None
     business_lines: list[Tag] | None = Field(default=None, max_length=20)
-    responsible_user_id: EntityId | None = None
+    responsible_user_id: UserId | None = None
     # Settable only here: the contact must already exist under this account.
     ap_contact_id: EntityId | None = Field(default=None, description="The client's accounts-payable contact")
     billing_address: BillingAddress | None = None
