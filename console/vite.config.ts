@@ -20,5 +20,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ["./src/test-setup.ts"],
     css: false,
+    // Rendering antd in jsdom takes seconds on a loaded CI machine; 5 s made tests fail on load, not on bugs.
+    testTimeout: 30_000,
   },
 });

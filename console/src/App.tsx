@@ -20,6 +20,17 @@ const AppShell = lazy(() => import("./layout/AppShell"));
 const AccountsListPage = lazy(() => import("./pages/accounts/AccountsListPage"));
 const AccountDetailPage = lazy(() => import("./pages/accounts/AccountDetailPage"));
 const AccountFormPage = lazy(() => import("./pages/accounts/AccountFormPage"));
+const ContactsListPage = lazy(() => import("./pages/contacts/ContactsListPage"));
+const ContactFormPage = lazy(() => import("./pages/contacts/ContactFormPage"));
+const LeadsListPage = lazy(() => import("./pages/leads/LeadsListPage"));
+const LeadDetailPage = lazy(() => import("./pages/leads/LeadDetailPage"));
+const LeadFormPage = lazy(() => import("./pages/leads/LeadFormPage"));
+const OpportunitiesListPage = lazy(() => import("./pages/opportunities/OpportunitiesListPage"));
+const PipelinePage = lazy(() => import("./pages/opportunities/PipelinePage"));
+const OpportunityDetailPage = lazy(() => import("./pages/opportunities/OpportunityDetailPage"));
+const OpportunityFormPage = lazy(() => import("./pages/opportunities/OpportunityFormPage"));
+const SalesStagesPage = lazy(() => import("./pages/settings/SalesStagesPage"));
+const AssignmentRulesPage = lazy(() => import("./pages/settings/AssignmentRulesPage"));
 const UsersPage = lazy(() => import("./pages/UsersPage"));
 const ApiKeysPage = lazy(() => import("./pages/ApiKeysPage"));
 const NotFoundPage = lazy(() => import("./pages/NotFoundPage"));
@@ -55,6 +66,10 @@ export function Providers({ children }: { children: ReactNode }) {
           colorLink: "#1f5fa8",
           colorTextSecondary: "rgba(0, 0, 0, 0.65)",
           colorTextDescription: "rgba(0, 0, 0, 0.65)",
+          // antd's red (#ff4d4f) is 3.4:1 on white: danger buttons and error text need red-7 for 4.5:1.
+          colorError: "#cf1322",
+          // A Select's placeholder is real text (axe checks it): 0.55 black is 4.6:1 on white, antd's 0.25 is not.
+          colorTextPlaceholder: "rgba(0, 0, 0, 0.55)",
           // No fades or zooms: a half-faded dialog is unreadable for a moment, and work tools need no show.
           motion: false,
         },
@@ -85,6 +100,20 @@ export default function App() {
             <Route path="/accounts/new" element={<Page><AccountFormPage /></Page>} />
             <Route path="/accounts/:accountId" element={<Page><AccountDetailPage /></Page>} />
             <Route path="/accounts/:accountId/edit" element={<Page><AccountFormPage /></Page>} />
+            <Route path="/contacts" element={<Page><ContactsListPage /></Page>} />
+            <Route path="/contacts/new" element={<Page><ContactFormPage /></Page>} />
+            <Route path="/contacts/:contactId/edit" element={<Page><ContactFormPage /></Page>} />
+            <Route path="/leads" element={<Page><LeadsListPage /></Page>} />
+            <Route path="/leads/new" element={<Page><LeadFormPage /></Page>} />
+            <Route path="/leads/:leadId" element={<Page><LeadDetailPage /></Page>} />
+            <Route path="/leads/:leadId/edit" element={<Page><LeadFormPage /></Page>} />
+            <Route path="/opportunities" element={<Page><OpportunitiesListPage /></Page>} />
+            <Route path="/opportunities/new" element={<Page><OpportunityFormPage /></Page>} />
+            <Route path="/opportunities/:opportunityId" element={<Page><OpportunityDetailPage /></Page>} />
+            <Route path="/opportunities/:opportunityId/edit" element={<Page><OpportunityFormPage /></Page>} />
+            <Route path="/pipeline" element={<Page><PipelinePage /></Page>} />
+            <Route path="/settings/sales-stages" element={<Page><SalesStagesPage /></Page>} />
+            <Route path="/settings/assignment-rules" element={<Page><AssignmentRulesPage /></Page>} />
             <Route path="/users" element={<Page><UsersPage /></Page>} />
             <Route path="/api-keys" element={<Page><ApiKeysPage /></Page>} />
             <Route path="*" element={<Page><NotFoundPage /></Page>} />

@@ -14,6 +14,8 @@ from tests.browser.console_session import sign_in
 from tests.running_product import RunningProduct, SignedIn
 
 ACCOUNT_NAME = "香港會計師事務所有限公司"
+LEAD_COMPANY = "新界物流有限公司"
+OPPORTUNITY_NAME = "2027 年度審計"
 MAX_TABS = 80
 
 _AXE_VIOLATIONS = """async () => {
@@ -68,15 +70,60 @@ PAGES = {
     "api-keys": ConsolePage(
         "/api-keys", "API keys", ("Create API key",), dialog=("Create API key", "Create an API key")
     ),
+    "leads": ConsolePage("/leads", "Leads", ("Search", "New lead", LEAD_COMPANY)),
+    "lead": ConsolePage("/leads/{lead}", LEAD_COMPANY, ("Edit", "Delete")),
+    "lead-form": ConsolePage("/leads/new", "New lead", ("Save", "Cancel")),
+    "contacts": ConsolePage("/contacts", "Contacts", ("Search", "New contact", "Peter Wong 黃大文")),
+    "contact-form": ConsolePage("/contacts/{contact}/edit", "Edit contact", ("Add a phone", "Save", "Cancel")),
+    "account-detail": ConsolePage("/accounts/{account}?tab=opportunities", ACCOUNT_NAME, ("Edit", "New opportunity")),
+    "opportunities": ConsolePage("/opportunities", "Opportunities", ("Board by stage", "New opportunity")),
+    "opportunity": ConsolePage(
+        "/opportunities/{opportunity}",
+        OPPORTUNITY_NAME,
+        ("Move to Qualified", "Change stage", "Mark as lost"),
+        dialog=("Mark as lost", "Change the stage"),
+    ),
+    "opportunity-form": ConsolePage("/opportunities/new", "New opportunity", ("Save", "Cancel")),
+    "pipeline": ConsolePage("/pipeline", "Pipeline", ("List", "New opportunity", OPPORTUNITY_NAME)),
+    "sales-stages": ConsolePage("/settings/sales-stages", "Sales stages", ("Add a stage", "Save")),
+    "assignment-rules": ConsolePage("/settings/assignment-rules", "Lead assignment", ("Add a rule", "Save")),
 }
+# The ids of the records the owner fixture creates, for the paths above.
+RECORDS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
 def owner(product: RunningProduct) -> SignedIn:
-    """A firm with one account, so that the accounts list has a row and a link to check."""
+    """A firm with one account, its contact and opportunity, and a lead, so that lists have rows to check."""
     signed_in = product.new_tenant_owner()
-    created = signed_in.call("POST", "/v1/accounts", json={"name": ACCOUNT_NAME, "email": "office@example.hk"})
-    assert created.status_code == 201, created.text
+
+    def create(path: str, body: dict) -> str:
+        created = signed_in.call("POST", path, json=body)
+        assert created.status_code == 201, created.text
+        return created.json()["id"]
+
+    RECORDS["account"] = create("/v1/accounts", {"name": ACCOUNT_NAME, "email": "office@example.hk"})
+    RECORDS["contact"] = create(
+        "/v1/contacts",
+        {
+            "account_id": RECORDS["account"],
+            "name_en": "Peter Wong",
+            "name_zh": "黃大文",
+            "is_primary": True,
+            "roles": ["decision_maker"],
+            "phones": [{"kind": "mobile", "number": "+852 9123 4567"}],
+        },
+    )
+    RECORDS["opportunity"] = create(
+        "/v1/opportunities",
+        {
+            "account_id": RECORDS["account"],
+            "name": OPPORTUNITY_NAME,
+            "amount": {"amount": "120000.50", "currency": "HKD"},
+            "expected_close_date": "2027-03-31",
+        },
+    )
+    RECORDS["lead"] = create("/v1/leads", {"company_name": LEAD_COMPANY, "business_line": "audit"})
     return signed_in
 
 
@@ -85,7 +132,7 @@ def open_console_page(page: Page, owner: SignedIn) -> Callable[[ConsolePage], Pa
     def open_page(target: ConsolePage) -> Page:
         if target.signed_in:
             sign_in(page, owner.email, owner.password)
-        page.goto(target.path)
+        page.goto(target.path.format(**RECORDS))
         expect(page.get_by_role("heading", level=1, name=target.heading)).to_be_visible()
         for action in target.main_actions:  # rendered, data included, before anything is measured
             expect(page.get_by_text(action, exact=True).first).to_be_visible()

@@ -17,7 +17,8 @@ from tests.running_product import temporary_password, wait_for
 
 ACCOUNT_NAME = "香港會計師事務所有限公司"
 # Words a Chinese UI may still show: the product's name, codes, and the language switch's own "English".
-_LATIN_ALLOWED = {"Service", "Job", "CRM", "API", "HKD", "English", "Xero", "https"}
+# Currency symbols (HK$ in a Chinese locale) are codes too.
+_LATIN_ALLOWED = {"Service", "Job", "CRM", "API", "HKD", "HK", "English", "Xero", "https"}
 # Roles whose accessible names are product strings; rows and cells hold the firm's data instead.
 _PRODUCT_ROLES = {
     "banner",

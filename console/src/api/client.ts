@@ -24,6 +24,34 @@ export type User = Schemas["User"];
 export type UserInvite = Schemas["UserInvite"];
 export type UserPatch = Schemas["UserPatch"];
 export type Locale = Me["locale"];
+export type Contact = Schemas["Contact"];
+export type ContactInput = Schemas["ContactInput"];
+export type ContactPatch = Schemas["ContactPatch"];
+export type ContactRole = Schemas["ContactRole"];
+export type PhoneKind = Schemas["PhoneKind"];
+export type Lead = Schemas["Lead"];
+export type LeadInput = Schemas["LeadInput"];
+export type LeadPatch = Schemas["LeadPatch"];
+export type LeadStatus = Lead["status"];
+export type LeadSource = Lead["source"];
+export type Opportunity = Schemas["Opportunity"];
+export type OpportunityInput = Schemas["OpportunityInput"];
+export type OpportunityPatch = Schemas["OpportunityPatch"];
+export type StageMove = Schemas["StageMove"];
+export type Money = Schemas["Money"];
+export type SalesStage = Schemas["SalesStage"];
+export type SalesStages = Schemas["SalesStages"];
+export type StageKind = Schemas["StageKind"];
+export type AssignmentRule = Schemas["AssignmentRule"];
+export type Notification = Schemas["Notification"];
+export type AssignmentRules = Schemas["AssignmentRules"];
+export type AssignmentRulesInput = Schemas["AssignmentRulesInput"];
+
+/** One page's query: `limit` (default 50, max 200) and the cursor the last page returned. */
+export interface PageQuery {
+  limit?: number;
+  cursor?: string | null;
+}
 
 /** A versioned entity with the ETag to send back as If-Match. */
 export interface Tagged<T> {
@@ -109,8 +137,127 @@ export function createApi(options: ApiOptions) {
       ).then(() => undefined),
   };
 
+  const contacts = {
+    list: (query: PageQuery & { q?: string | null }) => body(client.GET("/v1/contacts", { params: { query } })),
+    ofAccount: (accountId: string, query: PageQuery) =>
+      body(
+        client.GET("/v1/accounts/{account_id}/contacts", { params: { path: { account_id: accountId }, query } }),
+      ),
+    get: (id: string) =>
+      tagged(client.GET("/v1/contacts/{contact_id}", { params: { path: { contact_id: id } } })),
+    create: (input: ContactInput, idempotencyKey: string) =>
+      tagged(
+        client.POST("/v1/contacts", { params: { header: { "idempotency-key": idempotencyKey } }, body: input }),
+      ),
+    update: (id: string, patch: ContactPatch, etag: string) =>
+      tagged(
+        client.PATCH("/v1/contacts/{contact_id}", {
+          params: { path: { contact_id: id }, header: { "if-match": etag } },
+          body: patch,
+        }),
+      ),
+    overwrite: async (id: string, patch: ContactPatch) => contacts.update(id, patch, (await contacts.get(id)).etag),
+    remove: (id: string, etag: string) =>
+      settle(
+        client.DELETE("/v1/contacts/{contact_id}", {
+          params: { path: { contact_id: id }, header: { "if-match": etag } },
+        }),
+      ).then(() => undefined),
+  };
+
+  const leads = {
+    list: (query: PageQuery & { q?: string | null }) => body(client.GET("/v1/leads", { params: { query } })),
+    get: (id: string) => tagged(client.GET("/v1/leads/{lead_id}", { params: { path: { lead_id: id } } })),
+    create: (input: LeadInput, idempotencyKey: string) =>
+      tagged(client.POST("/v1/leads", { params: { header: { "idempotency-key": idempotencyKey } }, body: input })),
+    update: (id: string, patch: LeadPatch, etag: string) =>
+      tagged(
+        client.PATCH("/v1/leads/{lead_id}", {
+          params: { path: { lead_id: id }, header: { "if-match": etag } },
+          body: patch,
+        }),
+      ),
+    overwrite: async (id: string, patch: LeadPatch) => leads.update(id, patch, (await leads.get(id)).etag),
+    remove: (id: string, etag: string) =>
+      settle(
+        client.DELETE("/v1/leads/{lead_id}", { params: { path: { lead_id: id }, header: { "if-match": etag } } }),
+      ).then(() => undefined),
+  };
+
+  const opportunities = {
+    list: (query: PageQuery) => body(client.GET("/v1/opportunities", { params: { query } })),
+    ofAccount: (accountId: string, query: PageQuery) =>
+      body(
+        client.GET("/v1/accounts/{account_id}/opportunities", {
+          params: { path: { account_id: accountId }, query },
+        }),
+      ),
+    get: (id: string) =>
+      tagged(client.GET("/v1/opportunities/{opportunity_id}", { params: { path: { opportunity_id: id } } })),
+    create: (input: OpportunityInput, idempotencyKey: string) =>
+      tagged(
+        client.POST("/v1/opportunities", {
+          params: { header: { "idempotency-key": idempotencyKey } },
+          body: input,
+        }),
+      ),
+    update: (id: string, patch: OpportunityPatch, etag: string) =>
+      tagged(
+        client.PATCH("/v1/opportunities/{opportunity_id}", {
+          params: { path: { opportunity_id: id }, header: { "if-match": etag } },
+          body: patch,
+        }),
+      ),
+    overwrite: async (id: string, patch: OpportunityPatch) =>
+      opportunities.update(id, patch, (await opportunities.get(id)).etag),
+    moveStage: (id: string, move: StageMove, etag: string) =>
+      tagged(
+        client.POST("/v1/opportunities/{opportunity_id}/stage", {
+          params: { path: { opportunity_id: id }, header: { "if-match": etag } },
+          body: move,
+        }),
+      ),
+    remove: (id: string, etag: string) =>
+      settle(
+        client.DELETE("/v1/opportunities/{opportunity_id}", {
+          params: { path: { opportunity_id: id }, header: { "if-match": etag } },
+        }),
+      ).then(() => undefined),
+  };
+
+  const salesSettings = {
+    stages: () => tagged(client.GET("/v1/sales-settings/stages")),
+    replaceStages: (stages: SalesStage[], etag: string) =>
+      tagged(client.PUT("/v1/sales-settings/stages", { params: { header: { "if-match": etag } }, body: { stages } })),
+    assignmentRules: () => tagged(client.GET("/v1/sales-settings/assignment-rules")),
+    replaceAssignmentRules: (rules: AssignmentRulesInput, etag: string) =>
+      tagged(
+        client.PUT("/v1/sales-settings/assignment-rules", { params: { header: { "if-match": etag } }, body: rules }),
+      ),
+  };
+
+  const notifications = {
+    list: (query: PageQuery & { unread?: boolean }) => body(client.GET("/v1/notifications", { params: { query } })),
+    markRead: (id: string) =>
+      settle(
+        client.POST("/v1/notifications/{notification_id}/read", { params: { path: { notification_id: id } } }),
+      ).then(() => undefined),
+    /** The API marks a batch per call and says whether more are left. */
+    markAllRead: async () => {
+      for (let batch = 0; batch < 50; batch++) {
+        const result = await body(client.POST("/v1/notifications/read-all"));
+        if (!result.more) return;
+      }
+    },
+  };
+
   return {
     accounts,
+    contacts,
+    notifications,
+    leads,
+    opportunities,
+    salesSettings,
     audit: {
       history: (entity: string, cursor?: string | null) =>
         body(client.GET("/v1/audit", { params: { query: { entity, limit: 100, cursor } } })),

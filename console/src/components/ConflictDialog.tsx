@@ -9,15 +9,26 @@ interface ConflictDialogProps {
   onReload: () => void;
   onOverwrite: () => void;
   onCancel: () => void;
+  /** Which texts to use: the accounts' own, or the wording for any other record. */
+  subject?: "account" | "record";
 }
 
 /** A 412: someone else saved first. The user chooses deliberately; nothing is overwritten silently. */
-export function ConflictDialog({ open, currentVersion, busy, onReload, onOverwrite, onCancel }: ConflictDialogProps) {
+export function ConflictDialog({
+  open,
+  currentVersion,
+  busy,
+  onReload,
+  onOverwrite,
+  onCancel,
+  subject = "account",
+}: ConflictDialogProps) {
   const { t } = useTranslation();
+  const texts = subject === "account" ? "accounts" : "records";
   return (
     <Modal
       open={open}
-      title={t("accounts.conflictTitle")}
+      title={t(`${texts}.conflictTitle`)}
       onCancel={onCancel}
       destroyOnHidden
       footer={[
@@ -41,8 +52,8 @@ export function ConflictDialog({ open, currentVersion, busy, onReload, onOverwri
     >
       <Typography.Paragraph>
         {currentVersion !== undefined
-          ? t("accounts.conflictText", { version: currentVersion })
-          : t("accounts.conflictTextUnknown")}
+          ? t(`${texts}.conflictText`, { version: currentVersion })
+          : t(`${texts}.conflictTextUnknown`)}
       </Typography.Paragraph>
     </Modal>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateTime, formatMoney } from "./tenantFormat";
+import { formatDate, formatDateTime, formatMoney, formatMoneyAmount } from "./tenantFormat";
 
 describe("tenant formatting", () => {
   it("formats money in the tenant's currency for each language", () => {
@@ -30,5 +30,13 @@ describe("tenant formatting", () => {
   it("shows nothing for a missing instant and the raw text for an unreadable one", () => {
     expect(formatDateTime(null, "Asia/Hong_Kong", "en")).toBe("");
     expect(formatDateTime("not a date", "Asia/Hong_Kong", "en")).toBe("not a date");
+  });
+});
+
+describe("decimal-string amounts", () => {
+  it("formats the exact decimal in its currency", () => {
+    // Given an amount beyond a double's exact range / Then every digit is kept
+    expect(formatMoneyAmount({ amount: "1234567890123456.78", currency: "HKD" }, "en")).toBe("HK$1,234,567,890,123,456.78");
+    expect(formatMoneyAmount({ amount: "1250.5", currency: "USD" }, "zh-Hans")).toBe("US$1,250.50");
   });
 });

@@ -11,6 +11,13 @@ export function formatMoney(amount: number, currency: string, locale: Locale): s
   return new Intl.NumberFormat(intlLocale(locale), { style: "currency", currency }).format(amount);
 }
 
+/** A decimal-string amount in its own currency, formatted exactly (Intl reads the string, no float). */
+export function formatMoneyAmount(money: { amount: string; currency: string }, locale: Locale): string {
+  return new Intl.NumberFormat(intlLocale(locale), { style: "currency", currency: money.currency }).format(
+    money.amount as Intl.StringNumericLiteral,
+  );
+}
+
 /** An API timestamp (UTC ISO 8601) as a date and time in the tenant's zone; "" for a missing value. */
 export function formatDateTime(iso: string | null | undefined, timeZone: string, locale: Locale): string {
   if (!iso) return "";

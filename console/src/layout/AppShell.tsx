@@ -1,23 +1,72 @@
-import { AppstoreOutlined, KeyOutlined, TeamOutlined } from "@ant-design/icons";
+import {
+  AppstoreOutlined,
+  BranchesOutlined,
+  ContactsOutlined,
+  FunnelPlotOutlined,
+  KeyOutlined,
+  OrderedListOutlined,
+  ProjectOutlined,
+  RiseOutlined,
+  TeamOutlined,
+} from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
-import { App, Button, Layout, Menu, Skeleton, Space, Typography } from "antd";
-import { useEffect, useRef } from "react";
+import { App, Button, Layout, Menu, type MenuProps, Skeleton, Space, Typography } from "antd";
+import { type ReactNode, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import type { Locale, Me } from "../api/client";
 import { ME_QUERY_KEY, MeContext, useAuth, useMeQuery } from "../auth/AuthProvider";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { LanguageSelect } from "../components/LanguageSelect";
+import { NotificationBell } from "../components/NotificationBell";
 import { applyLocale } from "../i18n";
 
-const NAVIGATION = [
-  { path: "/accounts", labelKey: "nav.accounts", permission: "accounts:read", icon: <AppstoreOutlined /> },
-  { path: "/users", labelKey: "nav.users", permission: "users:manage", icon: <TeamOutlined /> },
-  { path: "/api-keys", labelKey: "nav.apiKeys", permission: "api-keys:manage", icon: <KeyOutlined /> },
-] as const;
+interface NavigationItem {
+  path: string;
+  labelKey: string;
+  permission: string;
+  icon: ReactNode;
+}
 
-export function allowedNavigation(permissions: readonly string[]) {
-  return NAVIGATION.filter((item) => permissions.includes(item.permission));
+interface NavigationSection {
+  /** No label: items shown at the top level. */
+  labelKey?: string;
+  items: NavigationItem[];
+}
+
+const NAVIGATION: NavigationSection[] = [
+  { items: [{ path: "/accounts", labelKey: "nav.accounts", permission: "accounts:read", icon: <AppstoreOutlined /> }] },
+  {
+    labelKey: "nav.sales",
+    items: [
+      { path: "/leads", labelKey: "nav.leads", permission: "leads:read", icon: <RiseOutlined /> },
+      { path: "/pipeline", labelKey: "nav.pipeline", permission: "opportunities:read", icon: <FunnelPlotOutlined /> },
+      { path: "/opportunities", labelKey: "nav.opportunities", permission: "opportunities:read", icon: <ProjectOutlined /> },
+      { path: "/contacts", labelKey: "nav.contacts", permission: "contacts:read", icon: <ContactsOutlined /> },
+    ],
+  },
+  {
+    labelKey: "nav.settings",
+    items: [
+      { path: "/settings/sales-stages", labelKey: "nav.salesStages", permission: "sales-settings:manage", icon: <OrderedListOutlined /> },
+      {
+        path: "/settings/assignment-rules",
+        labelKey: "nav.assignmentRules",
+        permission: "sales-settings:manage",
+        icon: <BranchesOutlined />,
+      },
+      { path: "/users", labelKey: "nav.users", permission: "users:manage", icon: <TeamOutlined /> },
+      { path: "/api-keys", labelKey: "nav.apiKeys", permission: "api-keys:manage", icon: <KeyOutlined /> },
+    ],
+  },
+];
+
+/** The sections and items the permissions allow; a section with nothing allowed is left out. */
+export function allowedNavigation(permissions: readonly string[]): NavigationSection[] {
+  return NAVIGATION.map((section) => ({
+    ...section,
+    items: section.items.filter((item) => permissions.includes(item.permission)),
+  })).filter((section) => section.items.length > 0);
 }
 
 export default function AppShell() {
@@ -70,8 +119,10 @@ function Shell({ me }: { me: Me }) {
   const queryClient = useQueryClient();
   const location = useLocation();
   const navigate = useNavigate();
-  const items = allowedNavigation(me.permissions);
-  const selected = items.find((item) => location.pathname.startsWith(item.path))?.path;
+  const sections = allowedNavigation(me.permissions);
+  const selected = sections
+    .flatMap((section) => section.items)
+    .find((item) => location.pathname.startsWith(item.path))?.path;
 
   const saveLocale = async (locale: Locale) => {
     try {
@@ -99,6 +150,7 @@ function Shell({ me }: { me: Me }) {
         </Typography.Text>
         <span style={{ flex: 1 }} />
         <LanguageSelect onChosen={saveLocale} />
+        {me.kind === "user" && <NotificationBell />}
         <Typography.Text>{me.user?.name}</Typography.Text>
         <Button
           onClick={() => {
@@ -115,11 +167,16 @@ function Shell({ me }: { me: Me }) {
             <Menu
               mode="inline"
               selectedKeys={selected ? [selected] : []}
-              items={items.map((item) => ({
-                key: item.path,
-                icon: item.icon,
-                label: <Link to={item.path}>{t(item.labelKey)}</Link>,
-              }))}
+              items={sections.flatMap((section): NonNullable<MenuProps["items"]> => {
+                const links = section.items.map((item) => ({
+                  key: item.path,
+                  icon: item.icon,
+                  label: <Link to={item.path}>{t(item.labelKey)}</Link>,
+                }));
+                return section.labelKey
+                  ? [{ type: "group" as const, key: section.labelKey, label: t(section.labelKey), children: links }]
+                  : links;
+              })}
             />
           </nav>
         </Layout.Sider>

@@ -10,7 +10,20 @@ import { useTenantFormat } from "../format/useTenantFormat";
 import { useProblemForm } from "../forms/useProblemForm";
 
 // What a key may carry (servicejob.auth.permissions.API_KEY_SCOPES): data access, never administration.
-const KEY_SCOPES: Permission[] = ["accounts:read", "accounts:write", "activities:read", "activities:write", "audit:read", "reports:read"];
+const KEY_SCOPES: Permission[] = [
+  "accounts:read",
+  "accounts:write",
+  "contacts:read",
+  "contacts:write",
+  "leads:read",
+  "leads:write",
+  "opportunities:read",
+  "opportunities:write",
+  "activities:read",
+  "activities:write",
+  "audit:read",
+  "reports:read",
+];
 const KEYS_KEY = ["api-keys", "list"];
 
 // i18next reads ":" as a namespace separator, so the catalog spells the scope with "_".

@@ -1,12 +1,14 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Descriptions, Flex, Modal, Skeleton, Space, Tag, Timeline, Typography } from "antd";
+import { App, Button, Card, Descriptions, Flex, Modal, Skeleton, Space, Tabs, Tag, Timeline, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useNavigate, useParams } from "react-router";
+import { useNavigate, useParams, useSearchParams } from "react-router";
 import type { AuditEntry } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { useTenantFormat } from "../../format/useTenantFormat";
+import AccountContacts from "../contacts/AccountContacts";
+import AccountOpportunities from "../opportunities/AccountOpportunities";
 
 // The audit trail is written from the table's stream, a moment after the change itself.
 const HISTORY_REFRESH_MS = 5_000;
@@ -23,6 +25,7 @@ export default function AccountDetailPage() {
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<unknown>(null);
+  const [params, setParams] = useSearchParams();
 
   const account = useQuery({
     queryKey: ["accounts", "one", accountId],
@@ -93,6 +96,7 @@ export default function AccountDetailPage() {
           <Descriptions.Item label={t("accounts.version")}>{data.version}</Descriptions.Item>
         </Descriptions>
       </Card>
+      <RelatedRecords accountId={data.id} tab={params.get("tab")} onTab={(tab) => setParams({ tab }, { replace: true })} />
       {me.permissions.includes("audit:read") && <History accountId={data.id} version={data.version} />}
       <Modal
         open={confirmingDelete}
@@ -111,6 +115,34 @@ export default function AccountDetailPage() {
         <Typography.Paragraph>{t("accounts.deleteText", { name: data.name })}</Typography.Paragraph>
       </Modal>
     </Space>
+  );
+}
+
+/** What belongs to the account, one tab each, as the signed-in user may read it. */
+function RelatedRecords({ accountId, tab, onTab }: { accountId: string; tab: string | null; onTab: (tab: string) => void }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const items = [
+    me.permissions.includes("contacts:read") && {
+      key: "contacts",
+      label: t("contacts.title"),
+      children: <AccountContacts accountId={accountId} />,
+    },
+    me.permissions.includes("opportunities:read") && {
+      key: "opportunities",
+      label: t("opportunities.title"),
+      children: <AccountOpportunities accountId={accountId} />,
+    },
+  ].filter((item) => item !== false);
+  if (items.length === 0) return null;
+  return (
+    <Card>
+      <Tabs
+        activeKey={items.some((item) => item.key === tab) ? tab! : items[0].key}
+        onChange={onTab}
+        items={items}
+      />
+    </Card>
   );
 }
 

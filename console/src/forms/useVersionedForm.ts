@@ -1,0 +1,124 @@
+import type { FormInstance } from "antd";
+import { useEffect, useRef, useState } from "react";
+import { newIdempotencyKey, type Tagged } from "../api/client";
+import { VersionConflictError } from "../api/problem";
+import type { FieldPath } from "./problemFields";
+import { useProblemForm } from "./useProblemForm";
+
+interface Versioned {
+  id: string;
+  version: number;
+}
+
+interface VersionedFormOptions<T extends Versioned, V, C, P> {
+  form: FormInstance<V>;
+  registered: FieldPath[];
+  /** The entity being edited with its ETag; none when creating. */
+  loaded?: Tagged<T>;
+  reload?: () => Promise<Tagged<T> | undefined>;
+  toValues: (entity: T) => V;
+  createBody: (values: V) => C;
+  patchOf: (original: T, values: V) => P;
+  create: (body: C, idempotencyKey: string) => Promise<Tagged<T>>;
+  update: (id: string, patch: P, etag: string) => Promise<Tagged<T>>;
+  overwrite: (id: string, patch: P) => Promise<Tagged<T>>;
+  /** After a save (`created` tells which); also called with `unchanged` when nothing needed saving. */
+  onSaved: (entity: T, outcome: "created" | "saved" | "unchanged") => void;
+}
+
+/**
+ * The save cycle every create/edit form shares: an idempotent create, a minimal patch under If-Match, and
+ * on 412 the ConflictDialog's choice (reload theirs, or deliberately overwrite with ours).
+ */
+export function useVersionedForm<T extends Versioned, V, C, P extends object>(options: VersionedFormOptions<T, V, C, P>) {
+  const { form, loaded } = options;
+  const problems = useProblemForm(form, options.registered);
+  const [base, setBase] = useState(loaded);
+  const [busy, setBusy] = useState(false);
+  const [conflict, setConflict] = useState<{ patch: P; currentVersion?: number } | null>(null);
+  const [conflictBusy, setConflictBusy] = useState<"reload" | "overwrite" | null>(null);
+  // One idempotency key per distinct body: a retried identical create is safe, a corrected one is new.
+  const lastCreate = useRef<{ body: string; key: string } | null>(null);
+
+  useEffect(() => {
+    if (base) form.setFieldsValue(options.toValues(base.data) as Parameters<typeof form.setFieldsValue>[0]);
+    // toValues is a pure mapping; re-running for a new identity of it would only repeat the same values.
+  }, [base, form]);
+
+  const submit = async (values: V) => {
+    setBusy(true);
+    problems.clear();
+    try {
+      if (!base) {
+        const body = options.createBody(values);
+        const serialized = JSON.stringify(body);
+        if (lastCreate.current?.body !== serialized) lastCreate.current = { body: serialized, key: newIdempotencyKey() };
+        options.onSaved((await options.create(body, lastCreate.current.key)).data, "created");
+        return;
+      }
+      const patch = options.patchOf(base.data, values);
+      if (Object.keys(patch).length === 0) {
+        options.onSaved(base.data, "unchanged");
+        return;
+      }
+      try {
+        options.onSaved((await options.update(base.data.id, patch, base.etag)).data, "saved");
+      } catch (error) {
+        if (error instanceof VersionConflictError) setConflict({ patch, currentVersion: error.currentVersion });
+        else throw error;
+      }
+    } catch (error) {
+      problems.report(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const reload = async () => {
+    setConflictBusy("reload");
+    try {
+      const fresh = await options.reload?.();
+      if (fresh) setBase(fresh);
+      setConflict(null);
+    } catch (error) {
+      setConflict(null);
+      problems.report(error);
+    } finally {
+      setConflictBusy(null);
+    }
+  };
+
+  const overwrite = async () => {
+    if (!base || !conflict) return;
+    setConflictBusy("overwrite");
+    try {
+      const result = await options.overwrite(base.data.id, conflict.patch);
+      setConflict(null);
+      options.onSaved(result.data, "saved");
+    } catch (error) {
+      if (error instanceof VersionConflictError) setConflict({ ...conflict, currentVersion: error.currentVersion });
+      else {
+        setConflict(null);
+        problems.report(error);
+      }
+    } finally {
+      setConflictBusy(null);
+    }
+  };
+
+  return {
+    base,
+    busy,
+    submit,
+    formError: problems.formError,
+    unplaced: problems.unplaced,
+    conflictDialog: {
+      open: conflict !== null,
+      currentVersion: conflict?.currentVersion,
+      busy: conflictBusy,
+      onReload: reload,
+      onOverwrite: overwrite,
+      onCancel: () => setConflict(null),
+    },
+  };
+}
