@@ -22,6 +22,7 @@ from servicejob.dal.imports import (
     S3TenantFiles,
     StepFunctionsImportRuns,
 )
+from servicejob.dal.lead_conversion import DynamoConversionStore
 from servicejob.dal.leads import LEAD_KIND, DynamoLeadRepository
 from servicejob.dal.notifications import DynamoNotificationRepository
 from servicejob.dal.opportunities import OPPORTUNITY_KIND, DynamoOpportunityRepository
@@ -40,6 +41,7 @@ from servicejob.domain.audit import AuditRepository
 from servicejob.domain.column_maps import ImportEntity, ImportMappingRepository
 from servicejob.domain.contacts import ContactRepository
 from servicejob.domain.imports import ImportJobRepository, ImportRuns
+from servicejob.domain.lead_conversion import ConversionStore
 from servicejob.domain.leads import LeadRepository
 from servicejob.domain.notifications import NotificationRepository
 from servicejob.domain.opportunities import OpportunityRepository
@@ -76,6 +78,7 @@ class Dependencies:
     import_runs: ImportRuns
     files: S3TenantFiles
     rollups: RollupReader
+    lead_conversions: ConversionStore
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +90,10 @@ def dependencies() -> Dependencies:
     user_store = EntityStore(clients, USER_KIND, settings.table_name, cursors)
     users = DynamoUserRepository(user_store, clients, settings.table_name)
     user_directory = CognitoUserDirectory(session.client("cognito-idp"), settings.user_pool_id)
+    account_store = EntityStore(clients, ACCOUNT_KIND, settings.table_name, cursors)
+    contact_store = EntityStore(clients, CONTACT_KIND, settings.table_name, cursors)
+    lead_store = EntityStore(clients, LEAD_KIND, settings.table_name, cursors)
+    opportunity_store = EntityStore(clients, OPPORTUNITY_KIND, settings.table_name, cursors)
     mailer = SesMailer(session.client("ses", region_name=settings.mail_region or settings.region), settings.mail_from)
 
     def store(kind):
@@ -100,7 +107,7 @@ def dependencies() -> Dependencies:
     }
     return Dependencies(
         settings=settings,
-        accounts=DynamoAccountRepository(EntityStore(clients, ACCOUNT_KIND, settings.table_name, cursors)),
+        accounts=DynamoAccountRepository(account_store),
         api_keys=DynamoApiKeyRepository(
             EntityStore(clients, API_KEY_KIND, settings.table_name, cursors), clients, settings.table_name
         ),
@@ -119,12 +126,12 @@ def dependencies() -> Dependencies:
         # Rate-limit counters are control-plane items (`ratelimit#...`): the function's own client.
         signup_limiter=DynamoRateLimiter(session.client("dynamodb"), settings.table_name),
         onboarding=StepFunctionsOnboarding(session.client("stepfunctions"), settings.onboarding_state_machine_arn),
-        leads=DynamoLeadRepository(EntityStore(clients, LEAD_KIND, settings.table_name, cursors)),
+        leads=DynamoLeadRepository(lead_store),
         assignment_rules=DynamoAssignmentRulesRepository(clients, settings.table_name),
         mailer=mailer,
-        opportunities=DynamoOpportunityRepository(EntityStore(clients, OPPORTUNITY_KIND, settings.table_name, cursors)),
+        opportunities=DynamoOpportunityRepository(opportunity_store),
         sales_stages=DynamoSalesStagesRepository(EntityStore(clients, SETTINGS_KIND, settings.table_name, cursors)),
-        contacts=DynamoContactRepository(EntityStore(clients, CONTACT_KIND, settings.table_name, cursors)),
+        contacts=DynamoContactRepository(contact_store),
         notifications=DynamoNotificationRepository(clients, settings.table_name, cursors),
         import_jobs=DynamoImportJobRepository(
             store(IMPORT_JOB_KIND), record_stores, clients, settings.table_name, cursors
@@ -133,4 +140,5 @@ def dependencies() -> Dependencies:
         import_runs=StepFunctionsImportRuns(session.client("stepfunctions"), settings.import_state_machine_arn),
         files=S3TenantFiles(clients, settings.documents_bucket),
         rollups=DynamoRollupRepository(clients, settings.table_name),
+        lead_conversions=DynamoConversionStore(clients, lead_store, account_store, contact_store, opportunity_store),
     )

@@ -81,6 +81,7 @@ CREATORS["/v1/import-mappings/{mapping_id}"] = lambda owner: owner.call(
     "/v1/import-mappings",
     json={"name": "ERP", "entity": "accounts", "columns": [{"column": "公司名稱", "field": "name"}]},
 ).json()["id"]
+CREATORS["/v1/leads/{lead_id}/convert"] = CREATORS["/v1/leads/{lead_id}"]
 # Control-plane status of a signup: public by design, answers only provisioning/active/failed.
 NOT_TENANT_SCOPED = {"/v1/tenants/{tenant_id}/status"}
 # Bodies each method (or path and method) accepts, so that the answer is about the id, not the body.
@@ -90,6 +91,13 @@ WRITE_BODIES = {
     ("/v1/opportunities/{opportunity_id}/stage", "post"): {"stage": "won"},
     ("/v1/contacts/{contact_id}", "patch"): {"title": "經理"},
     ("/v1/import-mappings/{mapping_id}", "patch"): {"name": "乙"},
+    ("/v1/leads/{lead_id}/convert", "post"): {
+        "opportunity": {
+            "name": "審計",
+            "amount": {"amount": "1", "currency": "HKD"},
+            "expected_close_date": "2027-01-31",
+        }
+    },
 }
 
 

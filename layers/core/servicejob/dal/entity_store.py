@@ -118,13 +118,15 @@ class EntityStore(Generic[I]):
 
     # ---- writes ------------------------------------------------------------------------------
     def create(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> I:
-        item = self.new_item(ctx, entity_id, fields)
-        self._client(ctx).put_item(
-            TableName=self._table,
-            Item=item.serialize(),
-            ConditionExpression="attribute_not_exists(PK)",
-        )
+        item, put = self.put_request(ctx, entity_id, fields)
+        self._client(ctx).put_item(**put)
         return item
+
+    def put_request(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> tuple[I, dict]:
+        """The new item and the conditional PutItem creating it (sent alone, or in a transaction)."""
+        item = self.new_item(ctx, entity_id, fields)
+        put = {"TableName": self._table, "Item": item.serialize(), "ConditionExpression": "attribute_not_exists(PK)"}
+        return item, put
 
     def new_item(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> I:
         """The item `create` writes (version 1, index keys set), for writers that batch (CSV import)."""
@@ -148,6 +150,12 @@ class EntityStore(Generic[I]):
 
     def update(self, ctx: TenantContext, entity_id: str, changes: Mapping[str, Any], expected_version: int) -> I:
         """Apply `changes` (None removes an attribute) if the stored version is `expected_version`."""
+        return self._send_update(ctx, entity_id, self.update_request(ctx, entity_id, changes, expected_version))
+
+    def update_request(
+        self, ctx: TenantContext, entity_id: str, changes: Mapping[str, Any], expected_version: int
+    ) -> dict:
+        """The versioned UpdateItem applying `changes` (sent alone, or in a transaction)."""
         sets: dict[str, Any] = {"updated_at": now_iso(), "updated_by": ctx.actor}
         if ctx.correlation_id:
             sets["correlation_id"] = ctx.correlation_id
@@ -163,6 +171,15 @@ class EntityStore(Generic[I]):
             sets.update(self._parent_index(ctx, entity_id, sets))  # moved to another parent (a merge)
         return self._conditional_update(ctx, entity_id, sets, removes, expected_version)
 
+    def exists_check(self, ctx: TenantContext, entity_id: str) -> dict:
+        """A transaction's ConditionCheck: the entity exists and is not deleted."""
+        return {
+            "TableName": self._table,
+            "Key": self._key(ctx, entity_id),
+            "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(#deleted_at)",
+            "ExpressionAttributeNames": {"#deleted_at": "deleted_at"},
+        }
+
     def soft_delete(self, ctx: TenantContext, entity_id: str, expected_version: int) -> I:
         now = utc_now()
         sets = {
@@ -175,12 +192,14 @@ class EntityStore(Generic[I]):
         if ctx.correlation_id:
             sets["correlation_id"] = ctx.correlation_id
         removes = ["GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK"]
-        return self._conditional_update(ctx, entity_id, sets, removes, expected_version)
+        return self._send_update(
+            ctx, entity_id, self._conditional_update(ctx, entity_id, sets, removes, expected_version)
+        )
 
     # ---- internals ---------------------------------------------------------------------------
     def _conditional_update(
         self, ctx: TenantContext, entity_id: str, sets: dict[str, Any], removes: list[str], expected: int
-    ) -> I:
+    ) -> dict:
         names: dict[str, str] = {"#version": "version", "#deleted_at": "deleted_at"}
         values: dict[str, Any] = {":expected": {"N": str(expected)}, ":one": {"N": "1"}}
         set_clauses = ["#version = #version + :one"]
@@ -193,29 +212,38 @@ class EntityStore(Generic[I]):
             for position, name in enumerate(removes):
                 names[f"#r{position}"] = self._attr_name(name)
             expression += " REMOVE " + ", ".join(f"#r{position}" for position in range(len(removes)))
+        return {
+            "TableName": self._table,
+            "Key": self._key(ctx, entity_id),
+            "UpdateExpression": expression,
+            "ConditionExpression": _CURRENT_VERSION_OF_A_LIVE_ITEM,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+
+    def _send_update(self, ctx: TenantContext, entity_id: str, request: dict) -> I:
+        expected = int(request["ExpressionAttributeValues"][":expected"]["N"])
         try:
             response = self._client(ctx).update_item(
-                TableName=self._table,
-                Key=self._key(ctx, entity_id),
-                UpdateExpression=expression,
-                ConditionExpression=_CURRENT_VERSION_OF_A_LIVE_ITEM,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-                ReturnValues="ALL_NEW",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                **request, ReturnValues="ALL_NEW", ReturnValuesOnConditionCheckFailure="ALL_OLD"
             )
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
-            current = error.response.get("Item")
-            if not current or "deleted_at" in current:
-                raise NotFound(f"No {self._kind.name} with id {entity_id}.") from error
-            version = int(current["version"]["N"])
-            raise VersionConflict(
-                f"The {self._kind.name} is at version {version}, not {expected}; reload it and try again.",
-                current_version=version,
-            ) from error
+            raise self.write_refused(entity_id, expected, error.response.get("Item")) from error
         return self._kind.item_class.from_raw_data(response["Attributes"])
+
+    def write_refused(
+        self, entity_id: str, expected: int, current: Mapping[str, Any] | None
+    ) -> NotFound | VersionConflict:
+        """Why a versioned write's condition failed, from the item as it was (None: absent)."""
+        if not current or "deleted_at" in current:
+            return NotFound(f"No {self._kind.name} with id {entity_id}.")
+        version = int(current["version"]["N"])
+        return VersionConflict(
+            f"The {self._kind.name} is at version {version}, not {expected}; reload it and try again.",
+            current_version=version,
+        )
 
     def _name_index(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> dict[str, str]:
         if self._kind.name_field is None:

@@ -99,6 +99,11 @@ class LeadItem(EntityItem, discriminator="lead"):
     notes = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     owner_user_id = UnicodeAttribute(null=True)
+    # Set together, in the transaction converting the lead
+    account_id = UnicodeAttribute(null=True)
+    contact_id = UnicodeAttribute(null=True)
+    opportunity_id = UnicodeAttribute(null=True)
+    converted_at = UnicodeAttribute(null=True)
 
 
 class AssignmentRulesItem(Item, discriminator="assignment_rules"):
@@ -176,6 +181,8 @@ class OpportunityItem(EntityItem, discriminator="opportunity"):
     stage_history = ListAttribute()  # of {stage, entered_at, by} maps, oldest first
     lost_reason = UnicodeAttribute(null=True)
     closed_at = UnicodeAttribute(null=True)
+    lead_id = UnicodeAttribute(null=True)
+    lead_created_at = UnicodeAttribute(null=True)
 
 
 class NotificationItem(Item, discriminator="notification"):

@@ -189,10 +189,15 @@ def _ap_contact_must_belong(ctx: TenantContext, contacts: ContactLookup, account
 
 def create_account(ctx: TenantContext, repository: AccountRepository, users: UserLookup, data: AccountInput) -> Account:
     ctx.require(Permission.ACCOUNTS_WRITE)
+    return repository.add(ctx, str(ULID()), new_account_fields(ctx, users, data))
+
+
+def new_account_fields(ctx: TenantContext, users: UserLookup, data: AccountInput) -> dict[str, Any]:
+    """What a new account stores (checked), whether created alone or with others (lead conversion)."""
     _responsible_user_must_exist(ctx, users, data.responsible_user_id)
     fields = data.model_dump(mode="json", exclude_none=True)
     fields.setdefault("status", AccountStatus.PROSPECT.value)
-    return repository.add(ctx, str(ULID()), fields)
+    return fields
 
 
 def get_account(ctx: TenantContext, repository: AccountRepository, account_id: str) -> Account:
