@@ -11,6 +11,7 @@ from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
 from servicejob.dal.api_keys import API_KEY_KIND, DynamoApiKeyRepository
 from servicejob.dal.assignment_rules import DynamoAssignmentRulesRepository
 from servicejob.dal.audit import DynamoAuditRepository
+from servicejob.dal.collaboration import DynamoCommentRepository, DynamoFollowerRepository
 from servicejob.dal.contacts import CONTACT_KIND, DynamoContactRepository
 from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.idempotency import IdempotentCommands
@@ -38,6 +39,7 @@ from servicejob.domain.accounts import AccountRepository
 from servicejob.domain.api_keys import ApiKeyRepository
 from servicejob.domain.assignment_rules import AssignmentRulesRepository
 from servicejob.domain.audit import AuditRepository
+from servicejob.domain.collaboration import CommentRepository, FollowerRepository
 from servicejob.domain.column_maps import ImportEntity, ImportMappingRepository
 from servicejob.domain.contacts import ContactRepository
 from servicejob.domain.imports import ImportJobRepository, ImportRuns
@@ -79,6 +81,8 @@ class Dependencies:
     files: S3TenantFiles
     rollups: RollupReader
     lead_conversions: ConversionStore
+    comments: CommentRepository
+    followers: FollowerRepository
 
 
 @lru_cache(maxsize=1)
@@ -140,5 +144,7 @@ def dependencies() -> Dependencies:
         import_runs=StepFunctionsImportRuns(session.client("stepfunctions"), settings.import_state_machine_arn),
         files=S3TenantFiles(clients, settings.documents_bucket),
         rollups=DynamoRollupRepository(clients, settings.table_name),
+        comments=DynamoCommentRepository(clients, settings.table_name, cursors),
+        followers=DynamoFollowerRepository(clients, settings.table_name),
         lead_conversions=DynamoConversionStore(clients, lead_store, account_store, contact_store, opportunity_store),
     )

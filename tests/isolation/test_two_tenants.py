@@ -82,6 +82,15 @@ CREATORS["/v1/import-mappings/{mapping_id}"] = lambda owner: owner.call(
     json={"name": "ERP", "entity": "accounts", "columns": [{"column": "公司名稱", "field": "name"}]},
 ).json()["id"]
 CREATORS["/v1/leads/{lead_id}/convert"] = CREATORS["/v1/leads/{lead_id}"]
+# Comments and followers of A's records: B can neither read, add, follow nor unfollow them.
+for _collection, _singular in (
+    ("accounts", "account"),
+    ("contacts", "contact"),
+    ("leads", "lead"),
+    ("opportunities", "opportunity"),
+):
+    for _tail in ("comments", "followers/me"):
+        CREATORS[f"/v1/{_collection}/{{record_id}}/{_tail}"] = CREATORS[f"/v1/{_collection}/{{{_singular}_id}}"]
 # Control-plane status of a signup: public by design, answers only provisioning/active/failed.
 NOT_TENANT_SCOPED = {"/v1/tenants/{tenant_id}/status"}
 # Bodies each method (or path and method) accepts, so that the answer is about the id, not the body.
@@ -91,6 +100,10 @@ WRITE_BODIES = {
     ("/v1/opportunities/{opportunity_id}/stage", "post"): {"stage": "won"},
     ("/v1/contacts/{contact_id}", "patch"): {"title": "經理"},
     ("/v1/import-mappings/{mapping_id}", "patch"): {"name": "乙"},
+    **{
+        (f"/v1/{kind}/{{record_id}}/comments", "post"): {"body": "乙公司的留言"}
+        for kind in ("accounts", "contacts", "leads", "opportunities")
+    },
     ("/v1/leads/{lead_id}/convert", "post"): {
         "opportunity": {
             "name": "審計",
@@ -167,6 +180,15 @@ def test_another_tenants_inbox_is_never_listed_nor_marked(tenant_a, tenant_b):
     assert notification_id not in {item["id"] for item in listed}
     unread = tenant_a.call("GET", "/v1/notifications", params={"unread": "true", "limit": 200}).json()["items"]
     assert notification_id in {item["id"] for item in unread}
+
+
+def test_another_tenants_comments_are_never_shown(tenant_a, tenant_b):
+    # Given a comment by A on A's account
+    account_id = CREATORS["/v1/accounts/{account_id}"](tenant_a)
+    assert tenant_a.call("POST", f"/v1/accounts/{account_id}/comments", json={"body": "機密"}).status_code == 201
+    # When B reads the comments of that id / Then 404 and no body of A's
+    response = tenant_b.call("GET", f"/v1/accounts/{account_id}/comments")
+    assert response.status_code == 404 and "機密" not in response.text
 
 
 def test_audit_of_another_tenants_entity_is_empty(tenant_a, tenant_b):

@@ -198,6 +198,25 @@ class NotificationItem(Item, discriminator="notification"):
     read_at = UnicodeAttribute(null=True)
 
 
+class CommentItem(Item, discriminator="comment"):
+    """`{t}#{type}#{id}#comments` / `{comment id}`: immutable, so neither versioned nor audited."""
+
+    id = UnicodeAttribute()
+    entity = UnicodeAttribute()
+    author = UnicodeAttribute()
+    body = UnicodeAttribute()
+    mentions = ListAttribute(of=UnicodeAttribute, default=list)
+    created_at = UnicodeAttribute()
+
+
+class FollowerItem(Item, discriminator="follower"):
+    """`{t}#{type}#{id}#followers` / `{user id}`."""
+
+    user_id = UnicodeAttribute()
+    entity = UnicodeAttribute()
+    followed_at = UnicodeAttribute()
+
+
 class AuditItem(Item, discriminator="audit"):
     entity_type = UnicodeAttribute()
     entity_id = UnicodeAttribute()

@@ -21,7 +21,7 @@ from servicejob.domain.opportunities import (
     Opportunity,
     OpportunityDetails,
     OpportunityRepository,
-    new_opportunity_fields,
+    opening_fields,
 )
 from servicejob.domain.sales_stages import SalesStagesRepository
 from servicejob.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -151,7 +151,7 @@ def convert_lead(
     if details.owner_user_id is None and lead.owner_user_id:
         details = details.model_copy(update={"owner_user_id": lead.owner_user_id})
     try:
-        new_opportunity = new_opportunity_fields(ctx, stages, details, account_id)
+        new_opportunity = opening_fields(ctx, stages, details, account_id)
     except ValidationFailed as error:
         raise _under("opportunity", error) from error
     new_opportunity |= {"lead_id": lead.id, "lead_created_at": lead.created_at}

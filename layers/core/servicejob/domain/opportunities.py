@@ -147,10 +147,10 @@ def create_opportunity(
 ) -> Opportunity:
     ctx.require(Permission.OPPORTUNITIES_WRITE)
     _account_must_exist(ctx, accounts, data.account_id)
-    return repository.add(ctx, str(ULID()), new_opportunity_fields(ctx, stages, data, data.account_id))
+    return repository.add(ctx, str(ULID()), opening_fields(ctx, stages, data, data.account_id))
 
 
-def new_opportunity_fields(
+def opening_fields(
     ctx: TenantContext, stages: SalesStagesRepository, data: OpportunityDetails, account_id: str
 ) -> dict[str, Any]:
     """What a new opportunity with `account_id` stores, in its first (or the given open) stage."""
@@ -158,15 +158,14 @@ def new_opportunity_fields(
     stage = funnel.stage(data.stage) if data.stage else funnel.first_open()
     if stage is None or stage.kind is not StageKind.OPEN:
         raise _invalid("stage", "An opportunity starts in an open stage of the tenant's sales stages.")
-    return repository.add(ctx, str(ULID()), new_opportunity_fields(ctx, data, stage))
+    return new_opportunity_fields(ctx, data, stage) | {"account_id": account_id}
 
 
-def new_opportunity_fields(ctx: TenantContext, data: OpportunityInput, stage: SalesStage) -> dict[str, Any]:
+def new_opportunity_fields(ctx: TenantContext, data: OpportunityDetails, stage: SalesStage) -> dict[str, Any]:
     """What a new opportunity stores, entering the given open stage (create and CSV import alike)."""
     owner = data.owner_user_id or (ctx.principal_id if ctx.kind is PrincipalKind.USER else None)
     fields = {
         **data.model_dump(mode="json", exclude_none=True),
-        "account_id": account_id,
         "owner_user_id": owner,
         "stage": stage.key,
         "probability": stage.probability,
