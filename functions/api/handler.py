@@ -26,6 +26,7 @@ from .routes import (
     api_keys,
     assignment_rules,
     audit,
+    collaboration,
     contacts,
     exports,
     import_mappings,
@@ -93,6 +94,8 @@ app.include_router(imports.router, prefix="/v1/imports")
 app.include_router(import_mappings.router, prefix="/v1/import-mappings")
 app.include_router(exports.router, prefix="/v1/exports")
 app.include_router(reports.router, prefix="/v1/reports")
+for prefix, collaboration_router in collaboration.RESOURCES.items():
+    app.include_router(collaboration_router, prefix=prefix)
 
 
 @app.exception_handler(DomainError)

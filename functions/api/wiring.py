@@ -13,6 +13,7 @@ from servicejob.dal.activities import ACTIVITY_KIND, DynamoActivityRepository
 from servicejob.dal.api_keys import API_KEY_KIND, DynamoApiKeyRepository
 from servicejob.dal.assignment_rules import DynamoAssignmentRulesRepository
 from servicejob.dal.audit import DynamoAuditRepository
+from servicejob.dal.collaboration import DynamoCommentRepository, DynamoFollowerRepository
 from servicejob.dal.contacts import CONTACT_KIND, DynamoContactRepository
 from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.idempotency import IdempotentCommands
@@ -24,6 +25,7 @@ from servicejob.dal.imports import (
     S3TenantFiles,
     StepFunctionsImportRuns,
 )
+from servicejob.dal.lead_conversion import DynamoConversionStore
 from servicejob.dal.leads import LEAD_KIND, DynamoLeadRepository
 from servicejob.dal.match_keys import DynamoMatchKeyIndex
 from servicejob.dal.notifications import DynamoNotificationRepository
@@ -44,10 +46,12 @@ from servicejob.domain.activities import ActivityRepository
 from servicejob.domain.api_keys import ApiKeyRepository
 from servicejob.domain.assignment_rules import AssignmentRulesRepository
 from servicejob.domain.audit import AuditRepository
+from servicejob.domain.collaboration import CommentRepository, FollowerRepository
 from servicejob.domain.column_maps import ImportEntity, ImportMappingRepository
 from servicejob.domain.contacts import ContactRepository
 from servicejob.domain.duplicates import MatchKeyIndex
 from servicejob.domain.imports import ImportJobRepository, ImportRuns
+from servicejob.domain.lead_conversion import ConversionStore
 from servicejob.domain.leads import LeadRepository
 from servicejob.domain.notifications import NotificationRepository
 from servicejob.domain.opportunities import OpportunityRepository
@@ -91,6 +95,9 @@ class Dependencies:
     match_keys: MatchKeyIndex
     account_merges: AccountMerges
     scorecard_settings: ScorecardSettingsRepository
+    lead_conversions: ConversionStore
+    comments: CommentRepository
+    followers: FollowerRepository
 
 
 @lru_cache(maxsize=1)
@@ -102,6 +109,10 @@ def dependencies() -> Dependencies:
     user_store = EntityStore(clients, USER_KIND, settings.table_name, cursors)
     users = DynamoUserRepository(user_store, clients, settings.table_name)
     user_directory = CognitoUserDirectory(session.client("cognito-idp"), settings.user_pool_id)
+    account_store = EntityStore(clients, ACCOUNT_KIND, settings.table_name, cursors)
+    contact_store = EntityStore(clients, CONTACT_KIND, settings.table_name, cursors)
+    lead_store = EntityStore(clients, LEAD_KIND, settings.table_name, cursors)
+    opportunity_store = EntityStore(clients, OPPORTUNITY_KIND, settings.table_name, cursors)
     mailer = SesMailer(session.client("ses", region_name=settings.mail_region or settings.region), settings.mail_from)
 
     def store(kind):
@@ -115,7 +126,7 @@ def dependencies() -> Dependencies:
     }
     return Dependencies(
         settings=settings,
-        accounts=DynamoAccountRepository(EntityStore(clients, ACCOUNT_KIND, settings.table_name, cursors)),
+        accounts=DynamoAccountRepository(account_store),
         api_keys=DynamoApiKeyRepository(
             EntityStore(clients, API_KEY_KIND, settings.table_name, cursors), clients, settings.table_name
         ),
@@ -134,12 +145,12 @@ def dependencies() -> Dependencies:
         # Rate-limit counters are control-plane items (`ratelimit#...`): the function's own client.
         signup_limiter=DynamoRateLimiter(session.client("dynamodb"), settings.table_name),
         onboarding=StepFunctionsOnboarding(session.client("stepfunctions"), settings.onboarding_state_machine_arn),
-        leads=DynamoLeadRepository(EntityStore(clients, LEAD_KIND, settings.table_name, cursors)),
+        leads=DynamoLeadRepository(lead_store),
         assignment_rules=DynamoAssignmentRulesRepository(clients, settings.table_name),
         mailer=mailer,
-        opportunities=DynamoOpportunityRepository(EntityStore(clients, OPPORTUNITY_KIND, settings.table_name, cursors)),
+        opportunities=DynamoOpportunityRepository(opportunity_store),
         sales_stages=DynamoSalesStagesRepository(EntityStore(clients, SETTINGS_KIND, settings.table_name, cursors)),
-        contacts=DynamoContactRepository(EntityStore(clients, CONTACT_KIND, settings.table_name, cursors)),
+        contacts=DynamoContactRepository(contact_store),
         notifications=DynamoNotificationRepository(clients, settings.table_name, cursors),
         import_jobs=DynamoImportJobRepository(
             store(IMPORT_JOB_KIND), record_stores, clients, settings.table_name, cursors
@@ -157,4 +168,7 @@ def dependencies() -> Dependencies:
         scorecard_settings=DynamoScorecardSettingsRepository(
             EntityStore(clients, SCORECARD_SETTINGS_KIND, settings.table_name, cursors), clients, settings.table_name
         ),
+        comments=DynamoCommentRepository(clients, settings.table_name, cursors),
+        followers=DynamoFollowerRepository(clients, settings.table_name),
+        lead_conversions=DynamoConversionStore(clients, lead_store, account_store, contact_store, opportunity_store),
     )

@@ -94,6 +94,16 @@ CREATORS["/v1/accounts/{account_id}/activities"] = CREATORS["/v1/accounts/{accou
 CREATORS["/v1/accounts/{account_id}/duplicates"] = CREATORS["/v1/accounts/{account_id}"]
 CREATORS["/v1/accounts/{account_id}/merge"] = CREATORS["/v1/accounts/{account_id}"]
 CREATORS["/v1/accounts/{account_id}/scorecard"] = CREATORS["/v1/accounts/{account_id}"]
+CREATORS["/v1/leads/{lead_id}/convert"] = CREATORS["/v1/leads/{lead_id}"]
+# Comments and followers of A's records: B can neither read, add, follow nor unfollow them.
+for _collection, _singular in (
+    ("accounts", "account"),
+    ("contacts", "contact"),
+    ("leads", "lead"),
+    ("opportunities", "opportunity"),
+):
+    for _tail in ("comments", "followers/me"):
+        CREATORS[f"/v1/{_collection}/{{record_id}}/{_tail}"] = CREATORS[f"/v1/{_collection}/{{{_singular}_id}}"]
 # Control-plane status of a signup: public by design, answers only provisioning/active/failed.
 NOT_TENANT_SCOPED = {"/v1/tenants/{tenant_id}/status"}
 # Bodies each method (or path and method) accepts, so that the answer is about the id, not the body.
@@ -109,6 +119,17 @@ WRITE_BODIES = {
         "duplicate_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV",
         "survivor_version": 1,
         "duplicate_version": 1,
+    },
+    **{
+        (f"/v1/{kind}/{{record_id}}/comments", "post"): {"body": "乙公司的留言"}
+        for kind in ("accounts", "contacts", "leads", "opportunities")
+    },
+    ("/v1/leads/{lead_id}/convert", "post"): {
+        "opportunity": {
+            "name": "審計",
+            "amount": {"amount": "1", "currency": "HKD"},
+            "expected_close_date": "2027-01-31",
+        }
     },
 }
 
@@ -215,6 +236,15 @@ def test_score_orderings_and_scorecard_settings_are_per_tenant(tenant_a, tenant_
     listed = tenant_b.call("GET", "/v1/accounts", params={"sort": "-score", "limit": 200}).json()
     assert a_id not in {item["id"] for item in listed["items"]}
     assert "only_a" not in {f["key"] for f in tenant_b.call("GET", "/v1/sales-settings/scorecard").json()["factors"]}
+
+
+def test_another_tenants_comments_are_never_shown(tenant_a, tenant_b):
+    # Given a comment by A on A's account
+    account_id = CREATORS["/v1/accounts/{account_id}"](tenant_a)
+    assert tenant_a.call("POST", f"/v1/accounts/{account_id}/comments", json={"body": "機密"}).status_code == 201
+    # When B reads the comments of that id / Then 404 and no body of A's
+    response = tenant_b.call("GET", f"/v1/accounts/{account_id}/comments")
+    assert response.status_code == 404 and "機密" not in response.text
 
 
 def test_audit_of_another_tenants_entity_is_empty(tenant_a, tenant_b):

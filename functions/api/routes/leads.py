@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
 from servicejob.dal.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from servicejob.domain import leads
+from servicejob.domain import lead_conversion, leads
 
 from ..openapi_docs import ID_PATTERN, responses
 from ..request_context import tenant_context
@@ -115,3 +115,51 @@ def update_lead(lead_id: LeadId, patch: leads.LeadPatch, if_match: IfMatch = Non
 def delete_lead(lead_id: LeadId, if_match: IfMatch = None) -> Response[None]:
     leads.delete_lead(tenant_context(router), dependencies().leads, lead_id, expected_version(if_match))
     return Response(status_code=204)
+
+
+@router.post(
+    "/<lead_id>/convert",
+    summary="Convert a lead into an account (existing or new), an optional contact and an opportunity, at once",
+    description="All or nothing (one transaction). A converted lead answers 409 naming what it became; "
+    "send an Idempotency-Key to make a retry replay the first answer instead.",
+    tags=["leads"],
+    responses=responses(201, "What the lead became"),
+)
+def convert_lead(
+    lead_id: LeadId,
+    conversion: lead_conversion.LeadConversionInput,
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", max_length=200, description="Makes a retried conversion safe")
+    ] = None,
+    if_match: IfMatch = None,
+) -> Response[lead_conversion.LeadConversion]:
+    ctx = tenant_context(router)
+    deps = dependencies()
+    expected = expected_version(if_match) if if_match else None
+
+    def convert() -> dict:
+        return lead_conversion.convert_lead(
+            ctx,
+            deps.leads,
+            deps.accounts,
+            deps.contacts,
+            deps.opportunities,
+            deps.sales_stages,
+            deps.users,
+            deps.lead_conversions,
+            lead_id,
+            conversion,
+            expected,
+        ).model_dump(mode="json")
+
+    if idempotency_key:
+        body = {"lead_id": lead_id, **conversion.model_dump(mode="json")}
+        result = deps.idempotency.run(ctx, "leads.convert", idempotency_key, body, convert)
+    else:
+        result = convert()
+    return Response(
+        status_code=201,
+        body=lead_conversion.LeadConversion.model_validate(result),
+        content_type="application/json",
+        headers={"Location": f"/v1/opportunities/{result['opportunity']['id']}"},
+    )

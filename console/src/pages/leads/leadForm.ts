@@ -58,7 +58,10 @@ export function changedFields(original: Lead, values: LeadFormValues): LeadPatch
     if (value !== (original[field] ?? null)) patch[field] = value;
   }
   if (values.source && values.source !== original.source) patch.source = values.source;
-  if (values.status && values.status !== original.status) patch.status = values.status;
+  // "converted" is set by conversion only, never by a PATCH.
+  if (values.status && values.status !== "converted" && values.status !== original.status) {
+    patch.status = values.status;
+  }
   const owner = values.owner_user_id || null;
   if (owner && owner !== (original.owner_user_id ?? null)) patch.owner_user_id = owner;
   return patch;

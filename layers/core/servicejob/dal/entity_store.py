@@ -241,8 +241,7 @@ class EntityStore(Generic[I]):
         self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any], companions: CompanionWrites | None = None
     ) -> I:
         """One conditional PutItem; with companions, one transaction writing them with the entity."""
-        item = self.new_item(ctx, entity_id, fields)
-        put = {"TableName": self._table, "Item": item.serialize(), "ConditionExpression": "attribute_not_exists(PK)"}
+        item, put = self.put_request(ctx, entity_id, fields)
         if companions is None or companions.empty:
             self._client(ctx).put_item(**put)
         else:
@@ -253,6 +252,12 @@ class EntityStore(Generic[I]):
                     raise Conflict(f"The {self._kind.name} {entity_id} already exists.") from error
                 raise
         return item
+
+    def put_request(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> tuple[I, dict]:
+        """The new item and the conditional PutItem creating it (sent alone, or in a transaction)."""
+        item = self.new_item(ctx, entity_id, fields)
+        put = {"TableName": self._table, "Item": item.serialize(), "ConditionExpression": "attribute_not_exists(PK)"}
+        return item, put
 
     def new_item(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> I:
         """The item `create` writes (version 1, index keys set), for writers that batch (CSV import)."""
@@ -284,27 +289,36 @@ class EntityStore(Generic[I]):
         companions: CompanionWrites | None = None,
     ) -> I:
         """Apply `changes` (None removes an attribute) if the stored version is `expected_version`."""
-        sets: dict[str, Any] = {"updated_at": now_iso(), "updated_by": ctx.actor}
-        if ctx.correlation_id:
-            sets["correlation_id"] = ctx.correlation_id
-        removes: list[str] = []
-        for name, value in changes.items():
-            if value is None or value == []:
-                removes.append(name)
-            else:
-                sets[name] = value
-        if self._kind.name_field is not None and self._kind.name_field in sets:
-            sets.update(self._name_index(ctx, entity_id, sets))
-        if self._kind.parent is not None and self._kind.parent[1] in sets:
-            sets.update(self._parent_index(ctx, entity_id, sets))  # moved to another parent (a merge)
-        due = self._kind.due_index
-        if due is not None and (due.due_field in changes or due.status_field in changes):
-            placement = self._due_index(ctx, entity_id, changes)
-            if placement:
-                sets.update(placement)
-            else:
-                removes.extend(["GSI2PK", "GSI2SK"])
+        sets, removes = self._change_clauses(ctx, entity_id, changes)
         return self._conditional_update(ctx, entity_id, sets, removes, expected_version, companions)
+
+    def changes_request(
+        self, ctx: TenantContext, entity_id: str, changes: Mapping[str, Any], expected_version: int
+    ) -> dict:
+        """The versioned UpdateItem applying `changes`, for a transaction of several entities."""
+        sets, removes = self._change_clauses(ctx, entity_id, changes)
+        return self.update_request(ctx, entity_id, sets, removes, expected_version)
+
+    def exists_check(self, ctx: TenantContext, entity_id: str) -> dict:
+        """A transaction's ConditionCheck: the entity exists and is not deleted."""
+        return {
+            "TableName": self._table,
+            "Key": self._key(ctx, entity_id),
+            "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(#deleted_at)",
+            "ExpressionAttributeNames": {"#deleted_at": "deleted_at"},
+        }
+
+    def write_refused(
+        self, entity_id: str, expected: int, current: Mapping[str, Any] | None
+    ) -> NotFound | VersionConflict:
+        """Why a versioned write's condition failed, from the item as it was (None: absent)."""
+        if not current or "deleted_at" in current:
+            return NotFound(f"No {self._kind.name} with id {entity_id}.")
+        version = int(current["version"]["N"])
+        return VersionConflict(
+            f"The {self._kind.name} is at version {version}, not {expected}; reload it and try again.",
+            current_version=version,
+        )
 
     def soft_delete(
         self,
@@ -392,15 +406,35 @@ class EntityStore(Generic[I]):
                 current = self._raw(ctx, entity_id)
             else:
                 raise
-            if not current or "deleted_at" in current:
-                raise NotFound(f"No {self._kind.name} with id {entity_id}.") from error
-            version = int(current["version"]["N"])
-            raise VersionConflict(
-                f"The {self._kind.name} is at version {version}, not {expected}; reload it and try again.",
-                current_version=version,
-            ) from error
+            raise self.write_refused(entity_id, expected, current) from error
         # A transaction returns no attributes: read the item back (strongly consistent).
         return self._kind.item_class.from_raw_data(self._raw(ctx, entity_id))
+
+    def _change_clauses(
+        self, ctx: TenantContext, entity_id: str, changes: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[str]]:
+        """SET and REMOVE of a versioned update: `changes` (None removes) plus the index keys they move."""
+        sets: dict[str, Any] = {"updated_at": now_iso(), "updated_by": ctx.actor}
+        if ctx.correlation_id:
+            sets["correlation_id"] = ctx.correlation_id
+        removes: list[str] = []
+        for name, value in changes.items():
+            if value is None or value == []:
+                removes.append(name)
+            else:
+                sets[name] = value
+        if self._kind.name_field is not None and self._kind.name_field in sets:
+            sets.update(self._name_index(ctx, entity_id, sets))
+        if self._kind.parent is not None and self._kind.parent[1] in sets:
+            sets.update(self._parent_index(ctx, entity_id, sets))  # moved to another parent (a merge)
+        due = self._kind.due_index
+        if due is not None and (due.due_field in changes or due.status_field in changes):
+            placement = self._due_index(ctx, entity_id, changes)
+            if placement:
+                sets.update(placement)
+            else:
+                removes.extend(["GSI2PK", "GSI2SK"])
+        return sets, removes
 
     def _raw(self, ctx: TenantContext, entity_id: str) -> dict | None:
         response = self._client(ctx).get_item(TableName=self._table, Key=self._key(ctx, entity_id), ConsistentRead=True)

@@ -72,6 +72,16 @@ def round_robin_counter_pk(tenant_id: str, rule_name: str) -> str:
     return f"{tenant_id}#counter#round-robin#{rule_name}"
 
 
+def comments_pk(tenant_id: str, entity_type: str, entity_id: str) -> str:
+    """The comments on one record; sort key = comment id (ULID), so oldest first is a forward Query."""
+    return f"{tenant_id}#{entity_type}#{entity_id}#comments"
+
+
+def followers_pk(tenant_id: str, entity_type: str, entity_id: str) -> str:
+    """The users following one record; sort key = user id."""
+    return f"{tenant_id}#{entity_type}#{entity_id}#followers"
+
+
 def inbox_pk(tenant_id: str, user_id: str) -> str:
     """One user's notifications; sort key = notification id (ULID), so newest first is a reverse Query."""
     return f"{tenant_id}#inbox#{user_id}"

@@ -103,6 +103,11 @@ class LeadItem(EntityItem, discriminator="lead"):
     notes = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     owner_user_id = UnicodeAttribute(null=True)
+    # Set together, in the transaction converting the lead
+    account_id = UnicodeAttribute(null=True)
+    contact_id = UnicodeAttribute(null=True)
+    opportunity_id = UnicodeAttribute(null=True)
+    converted_at = UnicodeAttribute(null=True)
 
 
 class ActivityItem(EntityItem, discriminator="activity"):
@@ -212,6 +217,8 @@ class OpportunityItem(EntityItem, discriminator="opportunity"):
     stage_history = ListAttribute()  # of {stage, entered_at, by} maps, oldest first
     lost_reason = UnicodeAttribute(null=True)
     closed_at = UnicodeAttribute(null=True)
+    lead_id = UnicodeAttribute(null=True)
+    lead_created_at = UnicodeAttribute(null=True)
 
 
 class NotificationItem(Item, discriminator="notification"):
@@ -233,6 +240,25 @@ class MatchKeyItem(Item, discriminator="match_key"):
     entity_type = UnicodeAttribute()
     entity_id = UnicodeAttribute()
     name = UnicodeAttribute()
+
+
+class CommentItem(Item, discriminator="comment"):
+    """`{t}#{type}#{id}#comments` / `{comment id}`: immutable, so neither versioned nor audited."""
+
+    id = UnicodeAttribute()
+    entity = UnicodeAttribute()
+    author = UnicodeAttribute()
+    body = UnicodeAttribute()
+    mentions = ListAttribute(of=UnicodeAttribute, default=list)
+    created_at = UnicodeAttribute()
+
+
+class FollowerItem(Item, discriminator="follower"):
+    """`{t}#{type}#{id}#followers` / `{user id}`."""
+
+    user_id = UnicodeAttribute()
+    entity = UnicodeAttribute()
+    followed_at = UnicodeAttribute()
 
 
 class AuditItem(Item, discriminator="audit"):

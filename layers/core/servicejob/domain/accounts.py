@@ -216,22 +216,19 @@ def create_account(
 ) -> AccountCreated:
     """Creates the account; with a match index, also names the accounts it likely duplicates."""
     ctx.require(Permission.ACCOUNTS_WRITE)
-    _responsible_user_must_exist(ctx, users, data.responsible_user_id)
-    fields = data.model_dump(mode="json", exclude_none=True)
-    fields.setdefault("status", AccountStatus.PROSPECT.value)
+    fields = new_account_fields(ctx, users, data)
     # Looked up before the write, so the new account does not find itself.
     duplicates = find_likely_duplicates(ctx, match_index, account_candidate(fields)) if match_index else []
     account = repository.add(ctx, str(ULID()), fields)
     return AccountCreated(**account.model_dump(), possible_duplicates=duplicates)
 
 
-def list_account_duplicates(
-    ctx: TenantContext, repository: AccountRepository, match_index: MatchKeyIndex, account_id: str
-) -> list[DuplicateMatch]:
-    ctx.require(Permission.ACCOUNTS_READ)
-    account = repository.get(ctx, account_id)
-    candidate = account_candidate(account.model_dump(mode="json"))
-    return find_likely_duplicates(ctx, match_index, candidate, exclude=[account_id])
+def new_account_fields(ctx: TenantContext, users: UserLookup, data: AccountInput) -> dict[str, Any]:
+    """What a new account stores (checked), whether created alone or with others (lead conversion)."""
+    _responsible_user_must_exist(ctx, users, data.responsible_user_id)
+    fields = data.model_dump(mode="json", exclude_none=True)
+    fields.setdefault("status", AccountStatus.PROSPECT.value)
+    return fields
 
 
 def get_account(ctx: TenantContext, repository: AccountRepository, account_id: str) -> Account:

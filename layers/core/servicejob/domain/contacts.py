@@ -57,14 +57,18 @@ class _ContactFields(BaseModel):
     next_call_at: AwareDatetime | None = None
 
 
-class ContactInput(_ContactFields):
-    account_id: EntityId = Field(description="The account (ULID) the contact works for")
+class ContactDetails(_ContactFields):
+    """A new contact whose account is given otherwise (lead conversion)."""
 
     @model_validator(mode="after")
-    def _needs_a_name(self) -> "ContactInput":
+    def _needs_a_name(self) -> "ContactDetails":
         if self.name_zh is None and self.name_en is None:
             raise ValueError("name_zh or name_en is required")
         return self
+
+
+class ContactInput(ContactDetails):
+    account_id: EntityId = Field(description="The account (ULID) the contact works for")
 
 
 class ContactPatch(_ContactFields):
@@ -131,10 +135,15 @@ def create_contact(
         accounts.get(ctx, data.account_id)
     except NotFound as error:
         raise _invalid("account_id", f"No account with id {data.account_id}.") from error
+    return repository.add(ctx, str(ULID()), new_contact_fields(ctx, users, data, data.account_id))
+
+
+def new_contact_fields(ctx: TenantContext, users: UserLookup, data: ContactDetails, account_id: str) -> dict[str, Any]:
+    """What a new contact of `account_id` stores (checked), created alone or with others (lead conversion)."""
     _check_responsible_user(ctx, users, data.responsible_user_id)
-    fields = data.model_dump(mode="json", exclude_none=True)
+    fields = data.model_dump(mode="json", exclude_none=True) | {"account_id": account_id}
     fields["display_name"] = display_name(data.name_zh, data.name_en)
-    return repository.add(ctx, str(ULID()), fields)
+    return fields
 
 
 def get_contact(ctx: TenantContext, repository: ContactRepository, contact_id: str) -> Contact:

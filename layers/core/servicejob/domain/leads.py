@@ -21,7 +21,9 @@ from servicejob.notify.mailer import Mailer
 from servicejob.tenancy.context import TenantContext
 
 LeadSource = Literal["web", "referral", "event", "cold_call", "import", "other"]
-LeadStatus = Literal["new", "contacted", "qualified", "disqualified"]
+WorkingLeadStatus = Literal["new", "contacted", "qualified", "disqualified"]
+# "converted" is set only by POST /v1/leads/{id}/convert, with the links to what it became.
+LeadStatus = Literal["new", "contacted", "qualified", "disqualified", "converted"]
 
 
 class LeadInput(BaseModel):
@@ -48,7 +50,7 @@ class LeadPatch(BaseModel):
     business_line: ShortText | None = None
     region: ShortText | None = None
     notes: LongText | None = None
-    status: LeadStatus | None = None
+    status: WorkingLeadStatus | None = None
     owner_user_id: UserId | None = Field(default=None, description="Reassigns the lead; the new owner is e-mailed")
 
     @model_validator(mode="after")
@@ -66,6 +68,10 @@ class Lead(LeadInput):
     owner_user_id: str | None = None
     # Checked on input; a stored record is read as it is (e-mail syntax checks cost ~0.1 ms per read).
     email: str | None = None
+    account_id: str | None = Field(default=None, description="Set on conversion")
+    contact_id: str | None = Field(default=None, description="Set on conversion when a contact was made")
+    opportunity_id: str | None = Field(default=None, description="Set on conversion")
+    converted_at: str | None = None
     id: str
     version: int
     created_at: str

@@ -42,16 +42,21 @@ class OpportunityStatus(StrEnum):
     LOST = "lost"
 
 
-class OpportunityInput(BaseModel):
+class OpportunityDetails(BaseModel):
+    """A new opportunity whose account is given otherwise (lead conversion)."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: ShortText
-    account_id: EntityId = Field(description="The account (ULID) the opportunity is with")
     amount: Money
     expected_close_date: dt.date
     owner_user_id: UserId | None = Field(default=None, description="Defaults to the calling user")
     business_line: ShortText | None = Field(default=None, description="e.g. audit, tax, advisory")
     stage: StageKey | None = Field(default=None, description="An open stage key; defaults to the first open stage")
+
+
+class OpportunityInput(OpportunityDetails):
+    account_id: EntityId = Field(description="The account (ULID) the opportunity is with")
 
 
 class OpportunityPatch(BaseModel):
@@ -96,6 +101,8 @@ class Opportunity(BaseModel):
     stage_history: list[StageEntry] = Field(description=f"Oldest first, the last {STAGE_HISTORY_LIMIT} moves")
     lost_reason: str | None = None
     closed_at: str | None = None
+    lead_id: str | None = Field(default=None, description="The lead it was converted from")
+    lead_created_at: str | None = Field(default=None, description="When that lead came in (sales cycle start)")
     created_at: str
     created_by: str
     updated_at: str
@@ -140,14 +147,21 @@ def create_opportunity(
 ) -> Opportunity:
     ctx.require(Permission.OPPORTUNITIES_WRITE)
     _account_must_exist(ctx, accounts, data.account_id)
+    return repository.add(ctx, str(ULID()), opening_fields(ctx, stages, data, data.account_id))
+
+
+def opening_fields(
+    ctx: TenantContext, stages: SalesStagesRepository, data: OpportunityDetails, account_id: str
+) -> dict[str, Any]:
+    """What a new opportunity with `account_id` stores, in its first (or the given open) stage."""
     funnel = stages.get_or_create(ctx, DEFAULT_STAGES)
     stage = funnel.stage(data.stage) if data.stage else funnel.first_open()
     if stage is None or stage.kind is not StageKind.OPEN:
         raise _invalid("stage", "An opportunity starts in an open stage of the tenant's sales stages.")
-    return repository.add(ctx, str(ULID()), new_opportunity_fields(ctx, data, stage))
+    return new_opportunity_fields(ctx, data, stage) | {"account_id": account_id}
 
 
-def new_opportunity_fields(ctx: TenantContext, data: OpportunityInput, stage: SalesStage) -> dict[str, Any]:
+def new_opportunity_fields(ctx: TenantContext, data: OpportunityDetails, stage: SalesStage) -> dict[str, Any]:
     """What a new opportunity stores, entering the given open stage (create and CSV import alike)."""
     owner = data.owner_user_id or (ctx.principal_id if ctx.kind is PrincipalKind.USER else None)
     fields = {

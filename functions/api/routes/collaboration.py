@@ -1,0 +1,106 @@
+"""/v1/{accounts,contacts,leads,opportunities}/{id}/comments and .../followers/me: the same routes on each type."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from pydantic import BaseModel
+
+from servicejob.dal.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from servicejob.domain import collaboration
+from servicejob.domain.collaboration import RecordType
+
+from ..openapi_docs import ID_PATTERN, responses
+from ..request_context import tenant_context
+from ..wiring import dependencies
+
+RecordId = Annotated[str, Path(pattern=ID_PATTERN, description="The record's id (ULID)")]
+
+
+class CommentPage(BaseModel):
+    items: list[collaboration.Comment]
+    next_cursor: str | None
+
+
+def _lookups() -> dict[RecordType, collaboration.RecordLookup]:
+    deps = dependencies()
+    return {
+        RecordType.ACCOUNT: deps.accounts,
+        RecordType.CONTACT: deps.contacts,
+        RecordType.LEAD: deps.leads,
+        RecordType.OPPORTUNITY: deps.opportunities,
+    }
+
+
+def router_for(record_type: RecordType, tag: str) -> APIGatewayRouter:
+    router = APIGatewayRouter()
+    name = record_type.value
+
+    @router.post(
+        "/<record_id>/comments",
+        summary=f"Comment on a {name} (needs read access to it); mentioned users and followers are notified",
+        tags=[tag],
+        responses=responses(201, "The comment"),
+    )
+    def add_comment(record_id: RecordId, comment: collaboration.CommentInput) -> Response[collaboration.Comment]:
+        deps = dependencies()
+        created = collaboration.add_comment(
+            tenant_context(router),
+            _lookups(),
+            deps.comments,
+            deps.followers,
+            deps.notifications,
+            deps.mailer,
+            deps.users,
+            record_type,
+            record_id,
+            comment,
+        )
+        return Response(status_code=201, body=created, content_type="application/json")
+
+    @router.get(
+        "/<record_id>/comments",
+        summary=f"The comments on a {name}, oldest first",
+        tags=[tag],
+        responses=responses(200, "A page of comments"),
+    )
+    def list_comments(
+        record_id: RecordId,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+        cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    ) -> CommentPage:
+        page = collaboration.list_comments(
+            tenant_context(router), _lookups(), dependencies().comments, record_type, record_id, limit, cursor
+        )
+        return CommentPage(items=page.items, next_cursor=page.next_cursor)
+
+    @router.put(
+        "/<record_id>/followers/me",
+        summary=f"Follow a {name}: be notified of its comments and changes",
+        tags=[tag],
+        responses=responses(204, "Following"),
+    )
+    def follow(record_id: RecordId) -> Response[None]:
+        collaboration.follow(tenant_context(router), _lookups(), dependencies().followers, record_type, record_id)
+        return Response(status_code=204)
+
+    @router.delete(
+        "/<record_id>/followers/me",
+        summary=f"Stop following a {name}",
+        tags=[tag],
+        responses=responses(204, "Not following"),
+    )
+    def unfollow(record_id: RecordId) -> Response[None]:
+        collaboration.unfollow(tenant_context(router), _lookups(), dependencies().followers, record_type, record_id)
+        return Response(status_code=204)
+
+    return router
+
+
+RESOURCES = {
+    "/v1/accounts": router_for(RecordType.ACCOUNT, "accounts"),
+    "/v1/contacts": router_for(RecordType.CONTACT, "contacts"),
+    "/v1/leads": router_for(RecordType.LEAD, "leads"),
+    "/v1/opportunities": router_for(RecordType.OPPORTUNITY, "opportunities"),
+}
