@@ -58,6 +58,8 @@ class EventsStack(Stack):
                 table_name=data.table.table_name,
                 event_bus_name=self.bus.event_bus_name,
                 tenant_role_arn=data.tenant_data_role.role_arn,
+                mail_from=stage.mail_from,
+                console_url=stage.console_url,
             ),
             timeout=Duration.seconds(60),
         )
@@ -77,6 +79,13 @@ class EventsStack(Stack):
         # Audit records are written with the tenant's own credentials, like every other tenant write.
         data.grant_assume_tenant_role(events_fn)
         self.bus.grant_put_events_to(events_fn)
+        # Followers and new owners of a changed record are e-mailed (servicejob.domain.collaboration).
+        events_fn.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["ses:SendEmail", "ses:SendRawEmail"],
+                resources=[self.format_arn(service="ses", resource="identity", resource_name=stage.mail_domain)],
+            )
+        )
 
         # EventBridge Scheduler: tenant schedules (one group per tenant, created at onboarding) put events on
         # the bus, and rules route them; the role can do nothing else.

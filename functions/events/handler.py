@@ -2,7 +2,8 @@
 
 For each write to an audited entity it records the audit entry, brings the report rollups up to date
 (opportunities and leads; idempotent, see domain/rollups.py), keeps what the write implies on other
-records (an activity's account and contact dates), then publishes the domain event. A change of the
+records (an activity's account and contact dates), publishes the domain event, then tells the
+record's followers (and a new owner) when its owner or stage changed. A change of the
 tenant's scorecard settings re-scores its accounts, one page per stream record (see
 `servicejob.domain.scorecard`). A
 record that fails is reported in `batchItemFailures` and redelivered on its own (bisect on error, then
@@ -23,8 +24,10 @@ from servicejob.dal import keys
 from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
 from servicejob.dal.activities import ContactDatesOnRecords
 from servicejob.dal.audit import DynamoAuditRepository, entity_change
+from servicejob.dal.collaboration import DynamoFollowerRepository
 from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.models import ScorecardSettingsItem
+from servicejob.dal.notifications import DynamoNotificationRepository
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.rollups import DynamoRollupRepository
 from servicejob.dal.scorecard import (
@@ -33,15 +36,20 @@ from servicejob.dal.scorecard import (
     is_scorecard_settings_key,
 )
 from servicejob.dal.tenant_access import TenantClients
+from servicejob.dal.users import USER_KIND, DynamoUserRepository
 from servicejob.domain import scorecard
 from servicejob.domain.activities import refresh_contact_dates
-from servicejob.domain.audit import AuditRepository, EntitySnapshot, audit_entry
+from servicejob.domain.assignment_rules import UserLookup
+from servicejob.domain.audit import AuditAction, AuditEntry, AuditRepository, EntityChange, EntitySnapshot, audit_entry
+from servicejob.domain.collaboration import FollowerRepository, RecordType, notify_of_change
+from servicejob.domain.notifications import NotificationRepository
 from servicejob.domain.rollups import RollupStore, roll_up
 from servicejob.errors import NotFound
 from servicejob.events.models import domain_event, milestone_events
 from servicejob.events.publisher import EventPublisher
+from servicejob.notify.mailer import Mailer, SesMailer
 from servicejob.observability import logger
-from servicejob.tenancy.context import system_context
+from servicejob.tenancy.context import PrincipalKind, TenantContext, system_context
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
@@ -62,6 +70,10 @@ class Dependencies:
 
     contact_dates: ContactDatesOnRecords
     scorecard_settings: DynamoScorecardSettingsRepository
+    followers: FollowerRepository
+    notifications: NotificationRepository
+    users: UserLookup
+    mailer: Mailer
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +90,45 @@ def dependencies() -> Dependencies:
         scorecard_settings=DynamoScorecardSettingsRepository(
             EntityStore(clients, SCORECARD_SETTINGS_KIND, settings.table_name, cursors), clients, settings.table_name
         ),
+        followers=DynamoFollowerRepository(clients, settings.table_name),
+        notifications=DynamoNotificationRepository(clients, settings.table_name, cursors),
+        users=DynamoUserRepository(
+            EntityStore(clients, USER_KIND, settings.table_name, cursors), clients, settings.table_name
+        ),
+        mailer=SesMailer(boto3.client("ses", region_name=settings.mail_region or settings.region), settings.mail_from),
+    )
+
+
+def writer_context(change: EntityChange, entry: AuditEntry) -> TenantContext:
+    """The writer of the change, so that notifications name them and skip them."""
+    kind, _, principal_id = entry.actor.partition(":")
+    if kind in {PrincipalKind.USER.value, PrincipalKind.API_KEY.value} and principal_id:
+        return TenantContext(
+            tenant_id=change.tenant_id,
+            principal_id=principal_id,
+            kind=PrincipalKind(kind),
+            correlation_id=entry.correlation_id or "",
+        )
+    return system_context(change.tenant_id, principal_id or "events", entry.correlation_id or "")
+
+
+def notify_followers(deps: Dependencies, change: EntityChange, entry: AuditEntry) -> None:
+    if entry.action is not AuditAction.UPDATED or change.after is None:
+        return
+    try:
+        record_type = RecordType(change.audited.type)
+    except ValueError:
+        return
+    notify_of_change(
+        writer_context(change, entry),
+        deps.followers,
+        deps.notifications,
+        deps.mailer,
+        deps.users,
+        record_type,
+        change.entity_id,
+        change.after.data,
+        {name: (field.before, field.after) for name, field in entry.changes.items()},
     )
 
 
@@ -131,6 +182,7 @@ def record_handler(record: DynamoDBRecord) -> None:
         refresh_contact_dates(ctx, deps.contact_dates, deps.contact_dates, _live(change.before), _live(change.after))
     for event in (domain_event(change, entry), *milestone_events(change, entry)):
         deps.publisher.publish(event)
+    notify_followers(deps, change, entry)
     logger.info(
         "change recorded",
         tenant_id=change.tenant_id,

@@ -5,6 +5,7 @@ from ulid import ULID
 
 from servicejob.tenancy.context import system_context
 from tests.integration.conftest import ApiClient
+from tests.integration.test_audit_trail import pipeline, run_events_function  # noqa: F401 - pytest fixture
 
 
 def add_user(api, status: str = "active") -> dict:
@@ -116,3 +117,33 @@ def test_a_record_that_does_not_exist_answers_404(api):
     assert api.call("POST", f"/v1/opportunities/{missing}/comments", {"body": "x"})[0] == 404
     assert api.call("GET", f"/v1/contacts/{missing}/comments")[0] == 404
     assert api.call("PUT", f"/v1/accounts/{missing}/followers/me")[0] == 404
+
+
+def test_followers_hear_of_stage_and_owner_changes_and_a_new_owner_that_it_is_theirs(api, pipeline):  # noqa: F811
+    stream, _ = pipeline
+    opportunity_id = make_record(api, "opportunities")
+    account_id = make_record(api, "accounts")
+    follower, new_owner = add_user(api), add_user(api)
+    for path in (f"/v1/opportunities/{opportunity_id}", f"/v1/accounts/{account_id}"):
+        assert as_user(api, follower).call("PUT", f"{path}/followers/me")[0] == 204
+    # When the owner moves the opportunity on and gives the account to another user
+    moved = api.call(
+        "POST", f"/v1/opportunities/{opportunity_id}/stage", {"stage": "proposal"}, headers={"If-Match": '"1"'}
+    )
+    assert moved[0] == 200, moved
+    status, _, _ = api.call(
+        "PATCH", f"/v1/accounts/{account_id}", {"responsible_user_id": new_owner["id"]}, headers={"If-Match": '"1"'}
+    )
+    assert status == 200
+    # And the events function processes the stream
+    assert run_events_function(stream.new_records()) == {"batchItemFailures": []}
+    # Then the follower heard of both, the new owner that the account is theirs, and the writer nothing
+    told = sorted((n["kind"], n["entity"]) for n in inbox(api, follower))
+    assert told == [
+        ("record.owner_changed", f"account/{account_id}"),
+        ("record.stage_changed", f"opportunity/{opportunity_id}"),
+    ]
+    stage_notice = next(n for n in inbox(api, follower) if n["kind"] == "record.stage_changed")
+    assert stage_notice["params"]["stage"] == "proposal" and stage_notice["actor"] == f"user:{api.principal_id}"
+    assert [(n["kind"], n["entity"]) for n in inbox(api, new_owner)] == [("record.assigned", f"account/{account_id}")]
+    assert api.call("GET", "/v1/notifications")[2]["items"] == []

@@ -188,3 +188,46 @@ def unfollow(
     """Idempotent: unfollowing a record one does not follow succeeds."""
     user_id = _own_user_id(ctx)
     followers.unfollow(ctx, record_of(ctx, lookups, record_type, record_id), user_id)
+
+
+# Whose record it is, per type: the field "assign" changes.
+OWNER_FIELD = {
+    RecordType.ACCOUNT: "responsible_user_id",
+    RecordType.CONTACT: "responsible_user_id",
+    RecordType.LEAD: "owner_user_id",
+    RecordType.OPPORTUNITY: "owner_user_id",
+}
+
+
+def notify_of_change(
+    ctx: TenantContext,
+    followers: FollowerRepository,
+    notifications: NotificationRepository,
+    mailer: Mailer,
+    users: UserLookup,
+    record_type: RecordType,
+    record_id: str,
+    after: Mapping[str, Any],
+    changes: Mapping[str, tuple[Any, Any]],
+) -> None:
+    """Told from the table stream, for an updated record: a new owner is notified that it is theirs (leads
+    are, on the request path, as lead.assigned) and followers that the owner or the stage changed.
+    `ctx` is the writer's, so they are not told of their own change; `changes` maps field -> (before, after).
+    """
+    owner_field, stage_change = OWNER_FIELD[record_type], changes.get("stage")
+    owner_change = changes.get(owner_field)
+    if owner_change is None and stage_change is None:
+        return
+    record = Record(record_type, record_id, str(after.get(NAME_FIELD[record_type]) or record_id))
+    params = {"record": record.name, "by": _author_name(ctx, users)}
+    watching = followers.followers(ctx, record)
+    if owner_change is not None and (new_owner := owner_change[1]):
+        if record_type is not RecordType.LEAD:
+            notify(ctx, notifications, mailer, users, [new_owner], "record.assigned", record.entity, params)
+        owner = users.find(ctx, new_owner)
+        owner_params = params | {"owner": owner.name if owner else new_owner}
+        others = [user_id for user_id in watching if user_id != new_owner]
+        notify(ctx, notifications, mailer, users, others, "record.owner_changed", record.entity, owner_params)
+    if stage_change is not None and stage_change[1]:
+        stage_params = params | {"stage": str(stage_change[1])}
+        notify(ctx, notifications, mailer, users, watching, "record.stage_changed", record.entity, stage_params)
