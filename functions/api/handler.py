@@ -33,6 +33,7 @@ from .routes import (
     me,
     notifications,
     opportunities,
+    quotes,
     sales_settings,
     tenants,
     users,
@@ -88,6 +89,8 @@ app.include_router(sales_settings.router, prefix="/v1/sales-settings")
 app.include_router(imports.router, prefix="/v1/imports")
 app.include_router(import_mappings.router, prefix="/v1/import-mappings")
 app.include_router(exports.router, prefix="/v1/exports")
+app.include_router(quotes.router, prefix="/v1/quotes")
+app.include_router(quotes.opportunity_router, prefix="/v1/opportunities")
 
 
 @app.exception_handler(DomainError)

@@ -26,6 +26,7 @@ from servicejob.dal.leads import LEAD_KIND, DynamoLeadRepository
 from servicejob.dal.notifications import DynamoNotificationRepository
 from servicejob.dal.opportunities import OPPORTUNITY_KIND, DynamoOpportunityRepository
 from servicejob.dal.pagination import CursorCodec
+from servicejob.dal.quotes import QUOTE_KIND, DynamoQuoteRepository
 from servicejob.dal.rate_limits import DynamoRateLimiter
 from servicejob.dal.sales_stages import SETTINGS_KIND, DynamoSalesStagesRepository
 from servicejob.dal.tenant_access import TenantClients
@@ -42,6 +43,7 @@ from servicejob.domain.imports import ImportJobRepository, ImportRuns
 from servicejob.domain.leads import LeadRepository
 from servicejob.domain.notifications import NotificationRepository
 from servicejob.domain.opportunities import OpportunityRepository
+from servicejob.domain.quotes import QuoteRepository
 from servicejob.domain.sales_stages import SalesStagesRepository
 from servicejob.domain.tenants import OnboardingWorkflow, RateLimiter, TenantRepository
 from servicejob.domain.users import Invitations, UserRepository
@@ -73,6 +75,7 @@ class Dependencies:
     import_mappings: ImportMappingRepository
     import_runs: ImportRuns
     files: S3TenantFiles
+    quotes: QuoteRepository
 
 
 @lru_cache(maxsize=1)
@@ -129,4 +132,7 @@ def dependencies() -> Dependencies:
         import_mappings=DynamoImportMappingRepository(store(IMPORT_MAPPING_KIND)),
         import_runs=StepFunctionsImportRuns(session.client("stepfunctions"), settings.import_state_machine_arn),
         files=S3TenantFiles(clients, settings.documents_bucket),
+        quotes=DynamoQuoteRepository(
+            EntityStore(clients, QUOTE_KIND, settings.table_name, cursors), clients, settings.table_name
+        ),
     )

@@ -10,7 +10,7 @@ import { useTenantFormat } from "../format/useTenantFormat";
 import { useProblemForm } from "../forms/useProblemForm";
 
 // What a key may carry (servicejob.auth.permissions.API_KEY_SCOPES): data access, never administration.
-const KEY_SCOPES: Permission[] = ["accounts:read", "accounts:write", "audit:read"];
+const KEY_SCOPES: Permission[] = ["accounts:read", "accounts:write", "audit:read", "quotes:read", "quotes:write"];
 const KEYS_KEY = ["api-keys", "list"];
 
 // i18next reads ":" as a namespace separator, so the catalog spells the scope with "_".

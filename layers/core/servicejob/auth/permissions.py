@@ -28,6 +28,8 @@ class Permission(StrEnum):
     OPPORTUNITIES_WRITE = "opportunities:write"
     LEADS_READ = "leads:read"
     LEADS_WRITE = "leads:write"
+    QUOTES_READ = "quotes:read"
+    QUOTES_WRITE = "quotes:write"
     SALES_SETTINGS_MANAGE = "sales-settings:manage"
     AUDIT_READ = "audit:read"
     USERS_READ = "users:read"
@@ -52,6 +54,7 @@ _READ_ALL = {
     Permission.CONTACTS_READ,
     Permission.OPPORTUNITIES_READ,
     Permission.LEADS_READ,
+    Permission.QUOTES_READ,
     Permission.USERS_READ,
 }
 _SELL = {
@@ -59,6 +62,7 @@ _SELL = {
     Permission.CONTACTS_WRITE,
     Permission.OPPORTUNITIES_WRITE,
     Permission.LEADS_WRITE,
+    Permission.QUOTES_WRITE,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
@@ -81,6 +85,8 @@ API_KEY_SCOPES: frozenset[Permission] = frozenset(
         Permission.OPPORTUNITIES_WRITE,
         Permission.LEADS_READ,
         Permission.LEADS_WRITE,
+        Permission.QUOTES_READ,
+        Permission.QUOTES_WRITE,
         Permission.AUDIT_READ,
     }
 )

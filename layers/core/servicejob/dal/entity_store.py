@@ -119,15 +119,11 @@ class EntityStore(Generic[I]):
     # ---- writes ------------------------------------------------------------------------------
     def create(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> I:
         item = self.new_item(ctx, entity_id, fields)
-        self._client(ctx).put_item(
-            TableName=self._table,
-            Item=item.serialize(),
-            ConditionExpression="attribute_not_exists(PK)",
-        )
+        self._client(ctx).put_item(**self.create_request(item))
         return item
 
     def new_item(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> I:
-        """The item `create` writes (version 1, index keys set), for writers that batch (CSV import)."""
+        """The item `create` writes (version 1, index keys set), for batches and transactions (import, quotes)."""
         now = now_iso()
         return self._kind.item_class(
             keys.entity_pk(ctx.tenant_id, self._kind.name, entity_id),
@@ -146,6 +142,10 @@ class EntityStore(Generic[I]):
             **fields,
         )
 
+    def create_request(self, item: I) -> dict[str, Any]:
+        """PutItem (or TransactWriteItems Put) parameters that write `item` only if its key is new."""
+        return {"TableName": self._table, "Item": item.serialize(), "ConditionExpression": "attribute_not_exists(PK)"}
+
     def update(self, ctx: TenantContext, entity_id: str, changes: Mapping[str, Any], expected_version: int) -> I:
         """Apply `changes` (None removes an attribute) if the stored version is `expected_version`."""
         sets: dict[str, Any] = {"updated_at": now_iso(), "updated_by": ctx.actor}
@@ -162,6 +162,15 @@ class EntityStore(Generic[I]):
         if self._kind.parent is not None and self._kind.parent[1] in sets:
             sets.update(self._parent_index(ctx, entity_id, sets))  # moved to another parent (a merge)
         return self._conditional_update(ctx, entity_id, sets, removes, expected_version)
+
+    def update_request(
+        self, ctx: TenantContext, entity_id: str, changes: Mapping[str, Any], expected_version: int
+    ) -> dict[str, Any]:
+        """TransactWriteItems Update parameters for plain field changes (no index keys) at `expected_version`."""
+        sets: dict[str, Any] = {"updated_at": now_iso(), "updated_by": ctx.actor, **changes}
+        if ctx.correlation_id:
+            sets["correlation_id"] = ctx.correlation_id
+        return self._update_request(ctx, entity_id, sets, [], expected_version)
 
     def soft_delete(self, ctx: TenantContext, entity_id: str, expected_version: int) -> I:
         now = utc_now()
@@ -181,6 +190,30 @@ class EntityStore(Generic[I]):
     def _conditional_update(
         self, ctx: TenantContext, entity_id: str, sets: dict[str, Any], removes: list[str], expected: int
     ) -> I:
+        try:
+            response = self._client(ctx).update_item(
+                **self._update_request(ctx, entity_id, sets, removes, expected),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            raise self._write_refused(entity_id, expected, error.response.get("Item")) from error
+        return self._kind.item_class.from_raw_data(response["Attributes"])
+
+    def _write_refused(self, entity_id: str, expected: int, current: Mapping[str, Any] | None) -> Exception:
+        """NotFound or VersionConflict, from the item's image returned by a failed condition."""
+        if not current or "deleted_at" in current:
+            return NotFound(f"No {self._kind.name} with id {entity_id}.")
+        version = int(current["version"]["N"])
+        return VersionConflict(
+            f"The {self._kind.name} is at version {version}, not {expected}; reload it and try again.",
+            current_version=version,
+        )
+
+    def _update_request(
+        self, ctx: TenantContext, entity_id: str, sets: dict[str, Any], removes: list[str], expected: int
+    ) -> dict[str, Any]:
         names: dict[str, str] = {"#version": "version", "#deleted_at": "deleted_at"}
         values: dict[str, Any] = {":expected": {"N": str(expected)}, ":one": {"N": "1"}}
         set_clauses = ["#version = #version + :one"]
@@ -193,29 +226,15 @@ class EntityStore(Generic[I]):
             for position, name in enumerate(removes):
                 names[f"#r{position}"] = self._attr_name(name)
             expression += " REMOVE " + ", ".join(f"#r{position}" for position in range(len(removes)))
-        try:
-            response = self._client(ctx).update_item(
-                TableName=self._table,
-                Key=self._key(ctx, entity_id),
-                UpdateExpression=expression,
-                ConditionExpression=_CURRENT_VERSION_OF_A_LIVE_ITEM,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-                ReturnValues="ALL_NEW",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            current = error.response.get("Item")
-            if not current or "deleted_at" in current:
-                raise NotFound(f"No {self._kind.name} with id {entity_id}.") from error
-            version = int(current["version"]["N"])
-            raise VersionConflict(
-                f"The {self._kind.name} is at version {version}, not {expected}; reload it and try again.",
-                current_version=version,
-            ) from error
-        return self._kind.item_class.from_raw_data(response["Attributes"])
+        return {
+            "TableName": self._table,
+            "Key": self._key(ctx, entity_id),
+            "UpdateExpression": expression,
+            "ConditionExpression": _CURRENT_VERSION_OF_A_LIVE_ITEM,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
 
     def _name_index(self, ctx: TenantContext, entity_id: str, fields: Mapping[str, Any]) -> dict[str, str]:
         if self._kind.name_field is None:

@@ -55,6 +55,14 @@ def unread_inbox_pk(tenant_id: str, user_id: str) -> str:
     return f"{tenant_id}#inbox#{user_id}#unread"
 
 
+def quote_series_pk(tenant_id: str, opportunity_id: str) -> str:
+    return f"{tenant_id}#opportunity#{opportunity_id}#quote-series"
+
+
+def quote_number_counter_pk(tenant_id: str, year: int) -> str:
+    return f"{tenant_id}#counter#quote-number#{year}"
+
+
 def idempotency_pk(tenant_id: str) -> str:
     return f"{tenant_id}#idempotency"
 
