@@ -12,6 +12,7 @@ from servicejob.dal.api_keys import API_KEY_KIND, DynamoApiKeyRepository
 from servicejob.dal.assignment_rules import DynamoAssignmentRulesRepository
 from servicejob.dal.audit import DynamoAuditRepository
 from servicejob.dal.contacts import CONTACT_KIND, DynamoContactRepository
+from servicejob.dal.documents import S3DocumentStore
 from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.idempotency import IdempotentCommands
 from servicejob.dal.imports import (
@@ -43,7 +44,7 @@ from servicejob.domain.imports import ImportJobRepository, ImportRuns
 from servicejob.domain.leads import LeadRepository
 from servicejob.domain.notifications import NotificationRepository
 from servicejob.domain.opportunities import OpportunityRepository
-from servicejob.domain.quotes import QuoteRepository
+from servicejob.domain.quotes import QuoteDocuments, QuoteRepository
 from servicejob.domain.sales_stages import SalesStagesRepository
 from servicejob.domain.tenants import OnboardingWorkflow, RateLimiter, TenantRepository
 from servicejob.domain.users import Invitations, UserRepository
@@ -76,6 +77,7 @@ class Dependencies:
     import_runs: ImportRuns
     files: S3TenantFiles
     quotes: QuoteRepository
+    documents: QuoteDocuments
 
 
 @lru_cache(maxsize=1)
@@ -135,4 +137,5 @@ def dependencies() -> Dependencies:
         quotes=DynamoQuoteRepository(
             EntityStore(clients, QUOTE_KIND, settings.table_name, cursors), clients, settings.table_name
         ),
+        documents=S3DocumentStore(clients, settings.documents_bucket),
     )

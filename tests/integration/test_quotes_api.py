@@ -1,5 +1,15 @@
 """Quotes over the whole API function on in-process moto: versions, totals, read-only older versions."""
 
+import io
+from urllib.parse import parse_qs, urlparse
+
+import boto3
+import requests
+from pypdf import PdfReader
+
+from functions.api import wiring
+from servicejob.config import get_settings
+from servicejob.domain.tenants import SignupRequest
 from tests.integration.test_opportunities_api import create_account, create_opportunity
 
 AUDIT_LINES = [
@@ -129,3 +139,63 @@ def test_idempotent_create_and_permissions(api):
     # Staff may read quotes but not write them
     assert api.call("GET", f"/v1/quotes/{first[2]['id']}", role="staff")[0] == 200
     assert create_version(api, opportunity["id"], {}, role="staff")[0] == 403
+
+
+def test_the_pdf_is_rendered_stored_under_the_tenant_and_downloaded_through_a_short_lived_url(api):
+    # Given a tenant, a Chinese account and a quote in Traditional Chinese
+    settings = get_settings()
+    boto3.client("s3").create_bucket(
+        Bucket=settings.documents_bucket, CreateBucketConfiguration={"LocationConstraint": settings.region}
+    )
+    deps = wiring.dependencies()
+    deps.tenants.save_provisioning(
+        api.tenant_id,
+        SignupRequest(
+            name="香港會計師事務所有限公司",
+            owner_email="owner@pdf.example",
+            owner_name="陳大文",
+            time_zone="Asia/Hong_Kong",
+            base_currency="HKD",
+            locale="zh-Hant",
+        ),
+        "system:test",
+    )
+    status, _, account = api.call("POST", "/v1/accounts", {"name": "廣州天河科技有限公司"})
+    assert status == 201, account
+    opportunity, _ = create_opportunity(api, account["id"])
+    quote = create_version(api, opportunity["id"], {"lines": AUDIT_LINES, "language": "zh-Hant"})[2]
+    # Before rendering there is nothing to download
+    assert api.call("GET", f"/v1/quotes/{quote['id']}/pdf")[0] == 404
+    # When the PDF is rendered
+    status, _, link = api.call("POST", f"/v1/quotes/{quote['id']}/pdf")
+    # Then it is stored under the tenant's prefix and a 5-minute presigned URL answers
+    assert status == 201, link
+    keys = [
+        item["Key"] for item in boto3.client("s3").list_objects_v2(Bucket=get_settings().documents_bucket)["Contents"]
+    ]
+    assert keys == [f"{api.tenant_id}/quotes/{quote['id']}/1.pdf"]
+    query = parse_qs(urlparse(link["url"]).query)
+    assert query["X-Amz-Expires"] == ["300"]
+    assert link["quote_version"] == 1
+    # And GET answers a link to the same object
+    status, _, again = api.call("GET", f"/v1/quotes/{quote['id']}/pdf")
+    assert status == 200, again
+    assert urlparse(again["url"]).path == urlparse(link["url"]).path
+    # And the downloaded PDF's text names the firm, the client in Chinese, the number and the total
+    download = requests.get(again["url"], timeout=30)
+    assert download.status_code == 200
+    # pypdf reads fpdf2's embedded CMap encoding as one byte per code and yields a NUL before each character
+    # (poppler's pdftotext reads the same file cleanly), so NULs and layout spaces are dropped before comparing.
+    extracted = PdfReader(io.BytesIO(download.content)).pages[0].extract_text()
+    text = "".join(extracted.replace("\x00", "").split())
+    for expected in (
+        "香港會計師事務所有限公司",
+        "廣州天河科技有限公司",
+        "報價單",
+        quote["number"],
+        "25,250.55",
+        "2026年度審計",
+    ):
+        assert expected in text, (expected, text)
+    # And another tenant's id answers 404
+    assert api.call("GET", f"/v1/quotes/{quote['id']}/pdf", tenant=api.new_tenant())[0] == 404

@@ -61,6 +61,7 @@ def _quote(owner: SignedIn) -> str:
 
 
 CREATORS["/v1/quotes/{quote_id}"] = _quote
+CREATORS["/v1/quotes/{quote_id}/pdf"] = _quote
 CREATORS["/v1/opportunities/{opportunity_id}/quotes"] = _opportunity
 CREATORS["/v1/accounts/{account_id}/contacts"] = CREATORS["/v1/accounts/{account_id}"]
 

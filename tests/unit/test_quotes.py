@@ -216,3 +216,22 @@ def test_the_next_version_copies_lines_and_terms_unless_replaced():
 def test_staff_cannot_create_quotes():
     with pytest.raises(Forbidden):
         create_version(user_context(Role.STAFF), FakeQuotes(), FakeOpportunities(), OPPORTUNITY_ID, QuoteInput())
+
+
+def test_the_pdf_font_faces_are_the_regional_noto_sans_cjk_faces():
+    from fontTools.ttLib import TTCollection
+
+    from servicejob.documents.quote_pdf import FONT_FACES, font_path
+
+    collection = TTCollection(font_path(), lazy=True)
+    names = {language: collection.fonts[face]["name"].getDebugName(4) for language, face in FONT_FACES.items()}
+    assert names == {"en": "Noto Sans CJK TC", "zh-Hant": "Noto Sans CJK TC", "zh-Hans": "Noto Sans CJK SC"}
+    # And the font is under the SIL Open Font License, so it may be embedded and shipped in the layer
+    assert "SIL Open Font License" in collection.fonts[FONT_FACES["en"]]["name"].getDebugName(13)
+
+
+def test_every_pdf_language_has_every_label():
+    from servicejob.documents.quote_pdf import LABELS
+
+    assert set(LABELS) == {"en", "zh-Hant", "zh-Hans"}
+    assert LABELS["en"].keys() == LABELS["zh-Hant"].keys() == LABELS["zh-Hans"].keys()

@@ -94,3 +94,30 @@ def update_quote(quote_id: QuoteId, patch: quotes.QuotePatch, if_match: IfMatch 
     ctx = tenant_context(router)
     updated = quotes.update_quote(ctx, dependencies().quotes, quote_id, patch, expected_version(if_match))
     return _quote_response(updated)
+
+
+@router.post(
+    "/<quote_id>/pdf",
+    summary="Render the quote version as a PDF in its language, store it, answer a 5-minute download URL",
+    tags=["quotes"],
+    responses=responses(201, "Rendered"),
+)
+def render_quote_pdf(quote_id: QuoteId) -> Response[quotes.QuotePdfLink]:
+    # Imported on first use: fpdf2 with Pillow and fontTools would add seconds to every cold start.
+    from servicejob.documents.quote_pdf import render_quote_pdf as render
+
+    ctx = tenant_context(router)
+    deps = dependencies()
+    link = quotes.render_pdf(ctx, deps.quotes, deps.accounts, deps.tenants, deps.documents, render, quote_id)
+    return Response(status_code=201, body=link, content_type="application/json")
+
+
+@router.get(
+    "/<quote_id>/pdf",
+    summary="A 5-minute download URL of the PDF of the quote's current state (404 until rendered)",
+    tags=["quotes"],
+    responses=responses(200, "The link"),
+)
+def get_quote_pdf(quote_id: QuoteId) -> quotes.QuotePdfLink:
+    deps = dependencies()
+    return quotes.pdf_link(tenant_context(router), deps.quotes, deps.documents, quote_id)

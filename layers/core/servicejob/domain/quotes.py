@@ -19,10 +19,12 @@ Totals, in the opportunity's currency, rounded half-up to its minor unit at each
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Protocol
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
@@ -39,13 +41,16 @@ from ulid import ULID
 from servicejob.auth.permissions import Permission
 from servicejob.clock import utc_now
 from servicejob.dal.pagination import Page
+from servicejob.domain.accounts import AccountRepository
 from servicejob.domain.opportunities import OpportunityRepository
-from servicejob.domain.tenants import Locale
-from servicejob.errors import Conflict, ErrorList, FieldError, ValidationFailed
+from servicejob.domain.tenants import Locale, TenantRepository
+from servicejob.errors import Conflict, ErrorList, FieldError, NotFound, ValidationFailed
 from servicejob.money import Amount, Money
 from servicejob.tenancy.context import TenantContext
 
 MAX_LINES = 100
+# A download link is short-lived: it is a bearer credential for one tenant's object.
+PDF_LINK_SECONDS = 300
 DEFAULT_VALIDITY_DAYS = 30
 QUANTITY_PATTERN = r"^[0-9]{1,7}(\.[0-9]{1,2})?$"
 PERCENT_PATTERN = r"^[0-9]{1,3}(\.[0-9]{1,2})?$"
@@ -403,3 +408,76 @@ def reached_accepted(before: Mapping[str, Any] | None, after: Mapping[str, Any] 
     """Whether a write accepted the quote: it publishes `quote.accepted` as well."""
     was = before is not None and before.get("status") == QuoteStatus.ACCEPTED.value
     return after is not None and after.get("status") == QuoteStatus.ACCEPTED.value and not was
+
+
+@dataclass(frozen=True)
+class QuoteDocument:
+    """What a quote's PDF shows besides the quote itself."""
+
+    tenant_name: str
+    account_name: str
+    issued_on: dt.date
+
+
+class QuotePdfLink(BaseModel):
+    url: str = Field(description=f"Presigned GET of the PDF, valid {PDF_LINK_SECONDS // 60} minutes")
+    expires_at: str = Field(description="When the URL stops working (UTC ISO 8601)")
+    quote_version: int = Field(description="The quote record version (ETag) the PDF shows")
+
+
+class QuoteDocuments(Protocol):
+    def save_quote_pdf(self, ctx: TenantContext, quote_id: str, version: int, body: bytes) -> None: ...
+    def quote_pdf_url(
+        self, ctx: TenantContext, quote_id: str, version: int, file_name: str, expires_in: int
+    ) -> str | None: ...
+
+
+QuotePdfRenderer = Callable[[Quote, QuoteDocument], bytes]
+
+
+def _pdf_link(ctx: TenantContext, documents: QuoteDocuments, quote: Quote) -> QuotePdfLink | None:
+    expires_at = utc_now() + dt.timedelta(seconds=PDF_LINK_SECONDS)
+    file_name = f"{quote.number}-v{quote.revision}.pdf"
+    url = documents.quote_pdf_url(ctx, quote.id, quote.version, file_name, PDF_LINK_SECONDS)
+    if url is None:
+        return None
+    return QuotePdfLink(url=url, expires_at=expires_at.isoformat(), quote_version=quote.version)
+
+
+def render_pdf(
+    ctx: TenantContext,
+    quotes: QuoteRepository,
+    accounts: AccountRepository,
+    tenants: TenantRepository,
+    documents: QuoteDocuments,
+    render: QuotePdfRenderer,
+    quote_id: str,
+) -> QuotePdfLink:
+    """Renders the quote as it is now (any version, read-only ones too), stores it and links to it."""
+    ctx.require(Permission.QUOTES_WRITE)
+    quote = quotes.get(ctx, quote_id)
+    tenant = tenants.get(ctx.tenant_id)
+    try:
+        account_name = accounts.get(ctx, quote.account_id).name
+    except NotFound:
+        account_name = ""  # the account was deleted since; the quote still renders
+    issued_on = utc_now().astimezone(ZoneInfo(tenant.time_zone)).date()
+    documents.save_quote_pdf(
+        ctx, quote.id, quote.version, render(quote, QuoteDocument(tenant.name, account_name, issued_on))
+    )
+    link = _pdf_link(ctx, documents, quote)
+    if link is None:  # pragma: no cover - just written
+        raise NotFound(f"The PDF of quote {quote_id} could not be read back.")
+    return link
+
+
+def pdf_link(ctx: TenantContext, quotes: QuoteRepository, documents: QuoteDocuments, quote_id: str) -> QuotePdfLink:
+    """A short-lived link to the PDF of the quote's current version; 404 until it is rendered."""
+    ctx.require(Permission.QUOTES_READ)
+    quote = quotes.get(ctx, quote_id)
+    link = _pdf_link(ctx, documents, quote)
+    if link is None:
+        raise NotFound(
+            f"Quote {quote.number} version {quote.revision} has no PDF of its current state; POST to render it."
+        )
+    return link
