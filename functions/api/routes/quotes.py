@@ -96,6 +96,14 @@ def update_quote(quote_id: QuoteId, patch: quotes.QuotePatch, if_match: IfMatch 
     return _quote_response(updated)
 
 
+def _render(quote: quotes.Quote, document: quotes.QuoteDocument) -> bytes:
+    # Imported only once a quote is found: fpdf2 with Pillow and fontTools costs seconds of import, which
+    # neither every cold start nor a request for an unknown quote should pay.
+    from servicejob.documents.quote_pdf import render_quote_pdf
+
+    return render_quote_pdf(quote, document)
+
+
 @router.post(
     "/<quote_id>/pdf",
     summary="Render the quote version as a PDF in its language, store it, answer a 5-minute download URL",
@@ -103,12 +111,9 @@ def update_quote(quote_id: QuoteId, patch: quotes.QuotePatch, if_match: IfMatch 
     responses=responses(201, "Rendered"),
 )
 def render_quote_pdf(quote_id: QuoteId) -> Response[quotes.QuotePdfLink]:
-    # Imported on first use: fpdf2 with Pillow and fontTools would add seconds to every cold start.
-    from servicejob.documents.quote_pdf import render_quote_pdf as render
-
     ctx = tenant_context(router)
     deps = dependencies()
-    link = quotes.render_pdf(ctx, deps.quotes, deps.accounts, deps.tenants, deps.documents, render, quote_id)
+    link = quotes.render_pdf(ctx, deps.quotes, deps.accounts, deps.tenants, deps.documents, _render, quote_id)
     return Response(status_code=201, body=link, content_type="application/json")
 
 
