@@ -35,6 +35,7 @@ from .routes import (
     me,
     notifications,
     opportunities,
+    quotes,
     reports,
     sales_settings,
     tenants,
@@ -96,6 +97,8 @@ app.include_router(exports.router, prefix="/v1/exports")
 app.include_router(reports.router, prefix="/v1/reports")
 for prefix, collaboration_router in collaboration.RESOURCES.items():
     app.include_router(collaboration_router, prefix=prefix)
+app.include_router(quotes.router, prefix="/v1/quotes")
+app.include_router(quotes.opportunity_router, prefix="/v1/opportunities")
 
 
 @app.exception_handler(DomainError)

@@ -15,6 +15,7 @@ from servicejob.dal.assignment_rules import DynamoAssignmentRulesRepository
 from servicejob.dal.audit import DynamoAuditRepository
 from servicejob.dal.collaboration import DynamoCommentRepository, DynamoFollowerRepository
 from servicejob.dal.contacts import CONTACT_KIND, DynamoContactRepository
+from servicejob.dal.documents import S3DocumentStore
 from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.idempotency import IdempotentCommands
 from servicejob.dal.imports import (
@@ -31,6 +32,7 @@ from servicejob.dal.match_keys import DynamoMatchKeyIndex
 from servicejob.dal.notifications import DynamoNotificationRepository
 from servicejob.dal.opportunities import OPPORTUNITY_KIND, DynamoOpportunityRepository
 from servicejob.dal.pagination import CursorCodec
+from servicejob.dal.quotes import QUOTE_KIND, DynamoQuoteRepository
 from servicejob.dal.rate_limits import DynamoRateLimiter
 from servicejob.dal.reminders import REMINDER_SETTINGS_KIND, DynamoReminderSettingsRepository
 from servicejob.dal.rollups import DynamoRollupRepository
@@ -55,6 +57,7 @@ from servicejob.domain.lead_conversion import ConversionStore
 from servicejob.domain.leads import LeadRepository
 from servicejob.domain.notifications import NotificationRepository
 from servicejob.domain.opportunities import OpportunityRepository
+from servicejob.domain.quotes import QuoteDocuments, QuoteRepository
 from servicejob.domain.reminders import ReminderSettingsRepository
 from servicejob.domain.reports import RollupReader
 from servicejob.domain.sales_stages import SalesStagesRepository
@@ -98,6 +101,8 @@ class Dependencies:
     lead_conversions: ConversionStore
     comments: CommentRepository
     followers: FollowerRepository
+    quotes: QuoteRepository
+    documents: QuoteDocuments
 
 
 @lru_cache(maxsize=1)
@@ -171,4 +176,8 @@ def dependencies() -> Dependencies:
         comments=DynamoCommentRepository(clients, settings.table_name, cursors),
         followers=DynamoFollowerRepository(clients, settings.table_name),
         lead_conversions=DynamoConversionStore(clients, lead_store, account_store, contact_store, opportunity_store),
+        quotes=DynamoQuoteRepository(
+            EntityStore(clients, QUOTE_KIND, settings.table_name, cursors), clients, settings.table_name
+        ),
+        documents=S3DocumentStore(clients, settings.documents_bucket),
     )

@@ -53,7 +53,7 @@ class FunctionLayers(Construct):
                 description=description,
             )
             for name, description in (
-                ("deps", "Third-party packages locked in uv.lock, manylinux2014_aarch64, Python 3.12"),
+                ("deps", "Third-party packages locked in uv.lock, manylinux_2_28 aarch64, Python 3.12"),
                 ("core", "The servicejob core package"),
             )
         ]

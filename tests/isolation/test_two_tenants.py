@@ -51,6 +51,18 @@ def _contact(owner: SignedIn) -> str:
 
 
 CREATORS["/v1/contacts/{contact_id}"] = _contact
+
+QUOTE_LINES = [{"description": "審計", "kind": "hours", "quantity": "10", "unit_rate": "1500"}]
+
+
+def _quote(owner: SignedIn) -> str:
+    opportunity_id = _opportunity(owner)
+    return owner.call("POST", f"/v1/opportunities/{opportunity_id}/quotes", json={"lines": QUOTE_LINES}).json()["id"]
+
+
+CREATORS["/v1/quotes/{quote_id}"] = _quote
+CREATORS["/v1/quotes/{quote_id}/pdf"] = _quote
+CREATORS["/v1/opportunities/{opportunity_id}/quotes"] = _opportunity
 CREATORS["/v1/accounts/{account_id}/contacts"] = CREATORS["/v1/accounts/{account_id}"]
 
 
@@ -131,6 +143,8 @@ WRITE_BODIES = {
             "expected_close_date": "2027-01-31",
         }
     },
+    ("/v1/quotes/{quote_id}", "patch"): {"notes": "乙"},
+    ("/v1/opportunities/{opportunity_id}/quotes", "post"): {"lines": QUOTE_LINES},
 }
 
 

@@ -686,6 +686,24 @@ export interface paths {
         patch: operations["update_opportunity_v1_opportunities__opportunity_id__patch"];
         trace?: never;
     };
+    "/v1/opportunities/{opportunity_id}/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An opportunity's quote versions, oldest first */
+        get: operations["list_quotes_v1_opportunities__opportunity_id__quotes_get"];
+        put?: never;
+        /** Create the next quote version (copies the latest unless given); the previous one becomes read-only */
+        post: operations["create_quote_version_v1_opportunities__opportunity_id__quotes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/opportunities/{opportunity_id}/stage": {
         parameters: {
             query?: never;
@@ -734,6 +752,42 @@ export interface paths {
         post?: never;
         /** Stop following a opportunity */
         delete: operations["unfollow_v1_opportunities__record_id__followers_me_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quotes/{quote_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a quote version */
+        get: operations["get_quote_v1_quotes__quote_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a draft quote or set its status (If-Match required); superseded or decided versions answer 409 */
+        patch: operations["update_quote_v1_quotes__quote_id__patch"];
+        trace?: never;
+    };
+    "/v1/quotes/{quote_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A 5-minute download URL of the PDF of the quote's current state (404 until rendered) */
+        get: operations["get_quote_pdf_v1_quotes__quote_id__pdf_get"];
+        put?: never;
+        /** Render the quote version as a PDF in its language, store it, answer a 5-minute download URL */
+        post: operations["render_quote_pdf_v1_quotes__quote_id__pdf_post"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1417,7 +1471,7 @@ export interface components {
             name: string;
             /**
              * Scopes
-             * @description Permissions the key carries: accounts:read, accounts:write, activities:read, activities:write, audit:read, contacts:read, contacts:write, leads:read, leads:write, opportunities:read, opportunities:write, reports:read
+             * @description Permissions the key carries: accounts:read, accounts:write, activities:read, activities:write, audit:read, contacts:read, contacts:write, leads:read, leads:write, opportunities:read, opportunities:write, quotes:read, quotes:write, reports:read
              */
             scopes: components["schemas"]["Permission"][];
         };
@@ -2323,6 +2377,11 @@ export interface components {
             /** Status */
             status?: ("new" | "contacted" | "qualified" | "disqualified") | null;
         };
+        /**
+         * LineKind
+         * @enum {string}
+         */
+        LineKind: "hours" | "quantity";
         /** LostReason */
         LostReason: {
             /** Count */
@@ -2619,7 +2678,7 @@ export interface components {
          * Permission
          * @enum {string}
          */
-        Permission: "accounts:read" | "accounts:write" | "contacts:read" | "contacts:write" | "opportunities:read" | "opportunities:write" | "leads:read" | "leads:write" | "activities:read" | "activities:write" | "sales-settings:manage" | "reports:read" | "audit:read" | "users:read" | "users:manage" | "api-keys:manage" | "tenant:manage";
+        Permission: "accounts:read" | "accounts:write" | "contacts:read" | "contacts:write" | "opportunities:read" | "opportunities:write" | "leads:read" | "leads:write" | "activities:read" | "activities:write" | "quotes:read" | "quotes:write" | "sales-settings:manage" | "reports:read" | "audit:read" | "users:read" | "users:manage" | "api-keys:manage" | "tenant:manage";
         /**
          * PhoneKind
          * @enum {string}
@@ -2655,6 +2714,224 @@ export interface components {
             /** Message */
             message: string;
         };
+        /** Quote */
+        Quote: {
+            /** Account Id */
+            account_id: string;
+            /** Created At */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /**
+             * Currency
+             * @description ISO 4217, the opportunity's
+             */
+            currency: string;
+            discount: components["schemas"]["Money"];
+            /** Id */
+            id: string;
+            /**
+             * Language
+             * @enum {string}
+             */
+            language: "en" | "zh-Hant" | "zh-Hans";
+            /** Lines */
+            lines: components["schemas"]["QuoteLine"][];
+            /** Notes */
+            notes?: string | null;
+            /**
+             * Number
+             * @description Q-{year}-{seq}, shared by every version of the opportunity's quote
+             */
+            number: string;
+            /** Opportunity Id */
+            opportunity_id: string;
+            /**
+             * Revision
+             * @description The quote version: 1, 2, ... one per negotiation round
+             */
+            revision: number;
+            status: components["schemas"]["QuoteStatus"];
+            subtotal: components["schemas"]["Money"];
+            /**
+             * Superseded By
+             * @description The next version's id; set = read-only
+             */
+            superseded_by?: string | null;
+            tax: components["schemas"]["Money"];
+            /**
+             * Tax Rate Percent
+             * @description 0 to 100
+             * @example 6
+             */
+            tax_rate_percent: string;
+            total: components["schemas"]["Money"];
+            /** Updated At */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+            /**
+             * Version
+             * @description The ETag version of this record (optimistic locking), not the revision
+             */
+            version: number;
+        };
+        /**
+         * QuoteInput
+         * @description A new version. Omitted fields are copied from the latest version (the first one needs lines).
+         */
+        QuoteInput: {
+            /**
+             * Language
+             * @description Language of the PDF; default: the caller's
+             */
+            language?: ("en" | "zh-Hant" | "zh-Hans") | null;
+            /**
+             * Lines
+             * @description Replaces the lines; omit to copy them
+             */
+            lines?: components["schemas"]["QuoteLineInput"][] | null;
+            /** Notes */
+            notes?: string | null;
+            /**
+             * Tax Rate Percent
+             * @description e.g. 0 (Hong Kong), 6 (PRC VAT on services); default: the latest version's, or 0
+             */
+            tax_rate_percent?: string | null;
+            /**
+             * Valid Until
+             * @description Default: the latest version's, or 30 days from today
+             */
+            valid_until?: string | null;
+        };
+        /** QuoteLine */
+        QuoteLine: {
+            /**
+             * Amount
+             * @description quantity x unit rate, rounded half-up to the currency's minor unit
+             * @example 1250.50
+             */
+            amount: string;
+            /**
+             * Description
+             * @description The service, e.g. 2026 年度審計
+             */
+            description: string;
+            /**
+             * Discount
+             * @description amount x discount percent / 100, rounded half-up
+             * @example 1250.50
+             */
+            discount: string;
+            /**
+             * Discount Percent
+             * @description Line discount in percent, 0 to 100
+             * @default 0
+             * @example 6
+             */
+            discount_percent: string;
+            /** @description hours (quantity is hours) or quantity (units) */
+            kind: components["schemas"]["LineKind"];
+            /**
+             * Net
+             * @description amount - discount
+             * @example 1250.50
+             */
+            net: string;
+            /**
+             * Quantity
+             * @description Hours or units, more than 0, at most 2 decimals
+             * @example 7.5
+             */
+            quantity: string;
+            /**
+             * Unit Rate
+             * @description Rate per hour or unit in the quote's currency, a decimal string
+             * @example 1250.50
+             */
+            unit_rate: string;
+        };
+        /** QuoteLineInput */
+        QuoteLineInput: {
+            /**
+             * Description
+             * @description The service, e.g. 2026 年度審計
+             */
+            description: string;
+            /**
+             * Discount Percent
+             * @description Line discount in percent, 0 to 100
+             * @default 0
+             * @example 6
+             */
+            discount_percent: string;
+            /** @description hours (quantity is hours) or quantity (units) */
+            kind: components["schemas"]["LineKind"];
+            /**
+             * Quantity
+             * @description Hours or units, more than 0, at most 2 decimals
+             * @example 7.5
+             */
+            quantity: string;
+            /**
+             * Unit Rate
+             * @description Rate per hour or unit in the quote's currency, a decimal string
+             * @example 1250.50
+             */
+            unit_rate: string;
+        };
+        /** QuotePage */
+        QuotePage: {
+            /** Items */
+            items: components["schemas"]["Quote"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * QuotePatch
+         * @description Content changes (draft only) and the status; If-Match required.
+         */
+        QuotePatch: {
+            /** Language */
+            language?: ("en" | "zh-Hant" | "zh-Hans") | null;
+            /** Lines */
+            lines?: components["schemas"]["QuoteLineInput"][] | null;
+            /** Notes */
+            notes?: string | null;
+            status?: components["schemas"]["QuoteStatus"] | null;
+            /** Tax Rate Percent */
+            tax_rate_percent?: string | null;
+            /** Valid Until */
+            valid_until?: string | null;
+        };
+        /** QuotePdfLink */
+        QuotePdfLink: {
+            /**
+             * Expires At
+             * @description When the URL stops working (UTC ISO 8601)
+             */
+            expires_at: string;
+            /**
+             * Quote Version
+             * @description The quote record version (ETag) the PDF shows
+             */
+            quote_version: number;
+            /**
+             * Url
+             * @description Presigned GET of the PDF, valid 5 minutes
+             */
+            url: string;
+        };
+        /**
+         * QuoteStatus
+         * @enum {string}
+         */
+        QuoteStatus: "draft" | "sent" | "accepted" | "rejected";
         /** ReadAll */
         ReadAll: {
             /**
@@ -11184,6 +11461,260 @@ export interface operations {
             };
         };
     };
+    list_quotes_v1_opportunities__opportunity_id__quotes_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Opportunity id (ULID) */
+                opportunity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotePage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_quote_version_v1_opportunities__opportunity_id__quotes_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create safe */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                /** @description Opportunity id (ULID) */
+                opportunity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     move_stage_v1_opportunities__opportunity_id__stage_post: {
         parameters: {
             query?: never;
@@ -11702,6 +12233,501 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_quote_v1_quotes__quote_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Quote id (ULID): one version */
+                quote_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description It */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_quote_v1_quotes__quote_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last read */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Quote id (ULID): one version */
+                quote_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotePatch"];
+            };
+        };
+        responses: {
+            /** @description The changed quote */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_quote_pdf_v1_quotes__quote_id__pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Quote id (ULID): one version */
+                quote_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotePdfLink"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    render_quote_pdf_v1_quotes__quote_id__pdf_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Quote id (ULID): one version */
+                quote_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rendered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotePdfLink"];
+                };
             };
             /** @description Malformed request */
             400: {

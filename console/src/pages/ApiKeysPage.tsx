@@ -21,6 +21,8 @@ const KEY_SCOPES: Permission[] = [
   "opportunities:write",
   "activities:read",
   "activities:write",
+  "quotes:read",
+  "quotes:write",
   "audit:read",
   "reports:read",
 ];

@@ -30,6 +30,8 @@ class Permission(StrEnum):
     LEADS_WRITE = "leads:write"
     ACTIVITIES_READ = "activities:read"
     ACTIVITIES_WRITE = "activities:write"
+    QUOTES_READ = "quotes:read"
+    QUOTES_WRITE = "quotes:write"
     SALES_SETTINGS_MANAGE = "sales-settings:manage"
     REPORTS_READ = "reports:read"
     AUDIT_READ = "audit:read"
@@ -56,6 +58,7 @@ _READ_ALL = {
     Permission.OPPORTUNITIES_READ,
     Permission.LEADS_READ,
     Permission.ACTIVITIES_READ,
+    Permission.QUOTES_READ,
     Permission.USERS_READ,
 }
 _SELL = {
@@ -64,6 +67,7 @@ _SELL = {
     Permission.OPPORTUNITIES_WRITE,
     Permission.LEADS_WRITE,
     Permission.ACTIVITIES_WRITE,
+    Permission.QUOTES_WRITE,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
@@ -91,6 +95,8 @@ API_KEY_SCOPES: frozenset[Permission] = frozenset(
         Permission.LEADS_WRITE,
         Permission.ACTIVITIES_READ,
         Permission.ACTIVITIES_WRITE,
+        Permission.QUOTES_READ,
+        Permission.QUOTES_WRITE,
         Permission.AUDIT_READ,
         Permission.REPORTS_READ,
     }

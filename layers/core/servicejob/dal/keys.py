@@ -96,6 +96,19 @@ def reminder_ledger_pk(tenant_id: str, day: str) -> str:
     return f"{tenant_id}#reminders#{day}"
 
 
+def quote_series_pk(tenant_id: str, opportunity_id: str) -> str:
+    return f"{tenant_id}#opportunity#{opportunity_id}#quote-series"
+
+
+def quote_number_counter_pk(tenant_id: str, year: int) -> str:
+    return f"{tenant_id}#counter#quote-number#{year}"
+
+
+def quote_pdf_object_key(tenant_id: str, quote_id: str, version: int) -> str:
+    """Documents bucket: under the tenant's prefix, the only one its credentials may touch; one per version."""
+    return f"{tenant_id}/quotes/{quote_id}/{version}.pdf"
+
+
 def idempotency_pk(tenant_id: str) -> str:
     return f"{tenant_id}#idempotency"
 

@@ -261,6 +261,33 @@ class FollowerItem(Item, discriminator="follower"):
     followed_at = UnicodeAttribute()
 
 
+class QuoteItem(EntityItem, discriminator="quote"):
+    opportunity_id = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    number = UnicodeAttribute()
+    revision = NumberAttribute()
+    status = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    lines = JSONAttribute()  # [{description, kind, quantity, unit_rate, discount_percent, amount, discount, net}]
+    tax_rate_percent = UnicodeAttribute()  # decimal string, like every amount: never a DynamoDB Number
+    subtotal = MoneyAttribute()
+    discount = MoneyAttribute()
+    tax = MoneyAttribute()
+    total = MoneyAttribute()
+    valid_until = UnicodeAttribute()
+    notes = UnicodeAttribute(null=True)
+    language = UnicodeAttribute()
+    superseded_by = UnicodeAttribute(null=True)
+
+
+class QuoteSeriesItem(Item, discriminator="quote-series"):
+    """One per opportunity with quotes: `{t}#opportunity#{id}#quote-series` / META (not an entity, not audited)."""
+
+    number = UnicodeAttribute()
+    revision = NumberAttribute()
+    latest_quote_id = UnicodeAttribute()
+
+
 class AuditItem(Item, discriminator="audit"):
     entity_type = UnicodeAttribute()
     entity_id = UnicodeAttribute()

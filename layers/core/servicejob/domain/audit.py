@@ -22,6 +22,7 @@ from servicejob.domain.column_maps import ImportMapping
 from servicejob.domain.contacts import Contact
 from servicejob.domain.leads import Lead
 from servicejob.domain.opportunities import Opportunity, closed_as_won
+from servicejob.domain.quotes import Quote, reached_accepted
 from servicejob.domain.users import User
 from servicejob.errors import FieldError, ValidationFailed
 from servicejob.tenancy.context import TenantContext
@@ -50,6 +51,7 @@ AUDITED_TYPES: dict[str, AuditedType] = {
         AuditedType("activity", "activities", "activity", Activity),
         AuditedType("lead", "leads", "lead", Lead),
         AuditedType("opportunity", "opportunities", "opportunity", Opportunity, {"opportunity.won": closed_as_won}),
+        AuditedType("quote", "quotes", "quote", Quote, {"quote.accepted": reached_accepted}),
         AuditedType("user", "users", "user", User),
         AuditedType("apikey", "api-keys", "api_key", ApiKey),
         AuditedType("import_mapping", "import-mappings", "import_mapping", ImportMapping),

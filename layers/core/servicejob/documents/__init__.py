@@ -1,0 +1,1 @@
+"""Documents the product renders for people: quotes as PDF."""
