@@ -223,6 +223,15 @@ def create_account(
     return AccountCreated(**account.model_dump(), possible_duplicates=duplicates)
 
 
+def list_account_duplicates(
+    ctx: TenantContext, repository: AccountRepository, match_index: MatchKeyIndex, account_id: str
+) -> list[DuplicateMatch]:
+    ctx.require(Permission.ACCOUNTS_READ)
+    account = repository.get(ctx, account_id)
+    candidate = account_candidate(account.model_dump(mode="json"))
+    return find_likely_duplicates(ctx, match_index, candidate, exclude=[account_id])
+
+
 def new_account_fields(ctx: TenantContext, users: UserLookup, data: AccountInput) -> dict[str, Any]:
     """What a new account stores (checked), whether created alone or with others (lead conversion)."""
     _responsible_user_must_exist(ctx, users, data.responsible_user_id)
