@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 
 from servicejob.config import get_settings
 
+from . import moto_transactions
 from .api_gateway import TokenAuthorizer
 from .event_rules import EventRules
 from .gateway import ApiRoutes, Gateway
@@ -113,6 +114,7 @@ class LocalRuntime:
             self.state_file.delete()
         saved = self.state_file.read() if self.state_file else None
         _serialize_dynamodb_requests()
+        moto_transactions.install()
         moto_gate = MotoRequestGate(DomainDispatcherApplication(create_backend_app))
         # The same moto port as before if free, so a console still holding the old Cognito endpoint works.
         moto_port = self._serve(moto_gate, saved.cursors.moto_port if saved else 0, "moto", MotoRequestHandler)
