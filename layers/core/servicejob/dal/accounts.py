@@ -9,7 +9,7 @@ from servicejob.dal.pagination import Page
 from servicejob.domain.accounts import Account
 from servicejob.tenancy.context import TenantContext
 
-ACCOUNT_KIND = EntityKind("account", AccountItem, name_field="name")
+ACCOUNT_KIND = EntityKind("account", AccountItem, name_field="name", owner_field="responsible_user_id")
 
 
 def _to_account(item: AccountItem) -> Account:

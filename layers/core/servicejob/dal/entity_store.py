@@ -15,13 +15,14 @@ from typing import Any, Generic, TypeVar
 from botocore.exceptions import ClientError
 from pynamodb.attributes import Attribute
 
+from servicejob.auth import visibility
 from servicejob.clock import now_iso, utc_now
 from servicejob.dal import keys, table_spec
 from servicejob.dal.models import EntityItem
 from servicejob.dal.pagination import CursorCodec, Page
 from servicejob.dal.tenant_access import TenantClients
 from servicejob.errors import NotFound, VersionConflict
-from servicejob.tenancy.context import TenantContext
+from servicejob.tenancy.context import PrincipalKind, TenantContext
 
 I = TypeVar("I", bound=EntityItem)  # noqa: E741 - conventional type-variable name
 
@@ -47,6 +48,9 @@ class EntityKind(Generic[I]):
     name_field: str | None = None
     # (parent type, attribute holding the parent's id) for types listed under a parent (GSI3).
     parent: tuple[str, str] | None = None
+    # The attribute naming the record's owner, for types whose visibility follows it (auth.visibility):
+    # the store tags each record with its owner's audience (GSI4) and shows team-scoped callers only theirs.
+    owner_field: str | None = None
 
 
 class EntityStore(Generic[I]):
@@ -65,7 +69,7 @@ class EntityStore(Generic[I]):
     def get(self, ctx: TenantContext, entity_id: str) -> I:
         response = self._client(ctx).get_item(TableName=self._table, Key=self._key(ctx, entity_id), ConsistentRead=True)
         item = response.get("Item")
-        if not item or "deleted_at" in item:
+        if not item or "deleted_at" in item or not self._visible(ctx, item):
             raise NotFound(f"No {self._kind.name} with id {entity_id}.")
         return self._kind.item_class.from_raw_data(item)
 
@@ -77,7 +81,12 @@ class EntityStore(Generic[I]):
         name_prefix: str | None = None,
         parent_id: str | None = None,
     ) -> Page[I]:
-        """Newest first; or by name prefix; or the children of one parent (the kind's `parent`), oldest first."""
+        """Newest first; or by name prefix; or the children of one parent (the kind's `parent`), oldest first.
+
+        A team-scoped caller's plain list is their audience's partition of GSI4; their searches and
+        children lists keep only their audience's records (a filter: a page may hold fewer than `limit`).
+        """
+        mine = self._caller_audience_pk(ctx)
         if parent_id is not None and self._kind.parent is not None:
             parent_type, _ = self._kind.parent
             query_id = f"{self._kind.name}:{parent_type}:{parent_id}"
@@ -96,6 +105,10 @@ class EntityStore(Generic[I]):
                 },
             )
             forward = True
+        elif mine is not None:
+            query_id = f"{self._kind.name}:seen-by:{mine}"
+            index, key_condition, values = table_spec.GSI4, "GSI4PK = :pk", {":pk": {"S": mine}}
+            forward = False
         else:
             query_id = f"{self._kind.name}:all"
             index, key_condition = table_spec.GSI1, "GSI1PK = :pk"
@@ -109,6 +122,10 @@ class EntityStore(Generic[I]):
             "ScanIndexForward": forward,
             "Limit": limit,
         }
+        if mine is not None and index is not table_spec.GSI4:
+            request["FilterExpression"] = "GSI4PK = :audience"
+            values[":audience"] = {"S": mine}
+            query_id += f":seen-by:{mine}"
         start = self._cursors.decode(ctx.tenant_id, query_id, cursor)
         if start:
             request["ExclusiveStartKey"] = start
@@ -143,6 +160,7 @@ class EntityStore(Generic[I]):
             GSI1SK=entity_id,
             **self._name_index(ctx, entity_id, fields),
             **self._parent_index(ctx, entity_id, fields),
+            **self._audience_index(ctx, entity_id, fields.get(self._kind.owner_field or "") or self._creator(ctx)),
             **fields,
         )
 
@@ -161,6 +179,9 @@ class EntityStore(Generic[I]):
             sets.update(self._name_index(ctx, entity_id, sets))
         if self._kind.parent is not None and self._kind.parent[1] in sets:
             sets.update(self._parent_index(ctx, entity_id, sets))  # moved to another parent (a merge)
+        if self._kind.owner_field is not None and sets.get(self._kind.owner_field):
+            # A new owner brings the record to their audience; clearing the owner leaves it where it is.
+            sets.update(self._audience_index(ctx, entity_id, sets[self._kind.owner_field]))
         return self._conditional_update(ctx, entity_id, sets, removes, expected_version)
 
     def soft_delete(self, ctx: TenantContext, entity_id: str, expected_version: int) -> I:
@@ -174,7 +195,7 @@ class EntityStore(Generic[I]):
         }
         if ctx.correlation_id:
             sets["correlation_id"] = ctx.correlation_id
-        removes = ["GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK"]
+        removes = ["GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK"]
         return self._conditional_update(ctx, entity_id, sets, removes, expected_version)
 
     # ---- internals ---------------------------------------------------------------------------
@@ -183,6 +204,11 @@ class EntityStore(Generic[I]):
     ) -> I:
         names: dict[str, str] = {"#version": "version", "#deleted_at": "deleted_at"}
         values: dict[str, Any] = {":expected": {"N": str(expected)}, ":one": {"N": "1"}}
+        condition = _CURRENT_VERSION_OF_A_LIVE_ITEM
+        mine = self._caller_audience_pk(ctx)
+        if mine is not None:
+            condition += " AND GSI4PK = :audience"
+            values[":audience"] = {"S": mine}
         set_clauses = ["#version = #version + :one"]
         for position, (name, value) in enumerate(sets.items()):
             names[f"#s{position}"] = self._attr_name(name)
@@ -198,7 +224,7 @@ class EntityStore(Generic[I]):
                 TableName=self._table,
                 Key=self._key(ctx, entity_id),
                 UpdateExpression=expression,
-                ConditionExpression=_CURRENT_VERSION_OF_A_LIVE_ITEM,
+                ConditionExpression=condition,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
                 ReturnValues="ALL_NEW",
@@ -208,7 +234,7 @@ class EntityStore(Generic[I]):
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
             current = error.response.get("Item")
-            if not current or "deleted_at" in current:
+            if not current or "deleted_at" in current or not self._visible(ctx, current):
                 raise NotFound(f"No {self._kind.name} with id {entity_id}.") from error
             version = int(current["version"]["N"])
             raise VersionConflict(
@@ -233,6 +259,44 @@ class EntityStore(Generic[I]):
             "GSI3PK": keys.children_pk(ctx.tenant_id, parent_type, fields[parent_field], self._kind.name),
             "GSI3SK": entity_id,
         }
+
+    def _audience_index(self, ctx: TenantContext, entity_id: str, owner_id: str | None) -> dict[str, str]:
+        if self._kind.owner_field is None or not owner_id:
+            return {}
+        record_audience = visibility.audience(owner_id, self._team_of(ctx, owner_id))
+        return {
+            "GSI4PK": keys.audience_pk(ctx.tenant_id, self._kind.name, record_audience),
+            "GSI4SK": entity_id,
+            "visibility_owner": owner_id,
+        }
+
+    def _team_of(self, ctx: TenantContext, user_id: str) -> str | None:
+        """The caller's team is in their context; anyone else's costs one GetItem of their user record."""
+        if ctx.kind is PrincipalKind.USER and user_id == ctx.principal_id:
+            return ctx.team
+        response = self._client(ctx).get_item(
+            TableName=self._table,
+            Key={
+                table_spec.PK: {"S": keys.entity_pk(ctx.tenant_id, "user", user_id)},
+                table_spec.SK: {"S": keys.META},
+            },
+            ProjectionExpression="team",
+        )
+        return response.get("Item", {}).get("team", {}).get("S")
+
+    @staticmethod
+    def _creator(ctx: TenantContext) -> str | None:
+        return ctx.principal_id if ctx.kind is PrincipalKind.USER else None
+
+    def _caller_audience_pk(self, ctx: TenantContext) -> str | None:
+        if self._kind.owner_field is None:
+            return None
+        mine = visibility.caller_audience(ctx)
+        return keys.audience_pk(ctx.tenant_id, self._kind.name, mine) if mine is not None else None
+
+    def _visible(self, ctx: TenantContext, raw_item: Mapping[str, Any]) -> bool:
+        mine = self._caller_audience_pk(ctx)
+        return mine is None or raw_item.get("GSI4PK", {}).get("S") == mine
 
     def _attr_name(self, name: str) -> str:
         attribute = self._attributes.get(name)

@@ -29,6 +29,11 @@ def children_pk(tenant_id: str, parent_type: str, parent_id: str, child_type: st
     return f"{tenant_id}#{parent_type}#{parent_id}#{child_type}"
 
 
+def audience_pk(tenant_id: str, entity_type: str, audience: str) -> str:
+    """Records of one type seen by one audience (`team:{name}` or `user:{id}`, see auth.visibility)."""
+    return f"{tenant_id}#{entity_type}#seen-by#{audience}"
+
+
 def tenant_pk(tenant_id: str) -> str:
     return f"{tenant_id}#tenant"
 

@@ -11,6 +11,7 @@ from ulid import ULID
 from servicejob.auth.permissions import Permission
 from servicejob.dal.pagination import Page
 from servicejob.domain.registration_numbers import is_hk_br_number, is_prc_uscc
+from servicejob.domain.users import UserId
 from servicejob.errors import FieldError, NotFound, ValidationFailed
 from servicejob.tenancy.context import TenantContext
 
@@ -91,7 +92,7 @@ class AccountInput(BaseModel):
     region: ShortText | None = None
     branch: ShortText | None = Field(default=None, description="Our office that serves the client")
     business_lines: list[Tag] = Field(default_factory=list, max_length=20, description="e.g. audit, tax, advisory")
-    responsible_user_id: EntityId | None = Field(default=None, description="A user of this tenant")
+    responsible_user_id: UserId | None = Field(default=None, description="A user of this tenant")
     billing_address: BillingAddress | None = None
     hk_br_number: HkBrNumber | None = Field(default=None, description="HK Business Registration number")
     prc_uscc: PrcUscc | None = Field(default=None, description="PRC unified social credit code (18 characters)")
@@ -113,7 +114,7 @@ class AccountPatch(BaseModel):
     region: ShortText | None = None
     branch: ShortText | None = None
     business_lines: list[Tag] | None = Field(default=None, max_length=20)
-    responsible_user_id: EntityId | None = None
+    responsible_user_id: UserId | None = None
     # Settable only here: the contact must already exist under this account.
     ap_contact_id: EntityId | None = Field(default=None, description="The client's accounts-payable contact")
     billing_address: BillingAddress | None = None

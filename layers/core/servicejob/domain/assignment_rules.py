@@ -12,11 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from servicejob.auth.permissions import Permission
 from servicejob.dal.entity_store import search_key
 from servicejob.domain.accounts import ShortText
-from servicejob.domain.users import User
+from servicejob.domain.users import User, UserId
 from servicejob.errors import ErrorList
 from servicejob.tenancy.context import TenantContext
 
-UserId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w-]+$")]
 # The name keys the rule's round-robin counter, so it is unique and free of the key separator.
 RuleName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=r"^[^#]+$")]
 

@@ -15,6 +15,7 @@ from ulid import ULID
 from servicejob.auth.permissions import Permission
 from servicejob.dal.pagination import Page
 from servicejob.domain.accounts import AccountRepository, EntityId, Phone, ShortText, UserLookup
+from servicejob.domain.users import UserId
 from servicejob.errors import FieldError, NotFound, ValidationFailed
 from servicejob.tenancy.context import TenantContext
 
@@ -52,7 +53,7 @@ class _ContactFields(BaseModel):
     phones: list[ContactPhone] | None = Field(default=None, max_length=10)
     email: EmailStr | None = Field(default=None, max_length=254)
     is_primary: bool | None = None
-    responsible_user_id: EntityId | None = Field(default=None, description="A user of this tenant")
+    responsible_user_id: UserId | None = Field(default=None, description="A user of this tenant")
     last_call_at: AwareDatetime | None = None
     next_call_at: AwareDatetime | None = None
 

@@ -25,6 +25,7 @@ from servicejob.domain.sales_stages import (
     StageKey,
     StageKind,
 )
+from servicejob.domain.users import UserId
 from servicejob.errors import FieldError, NotFound, ValidationFailed
 from servicejob.money import Money
 from servicejob.tenancy.context import PrincipalKind, TenantContext
@@ -49,7 +50,7 @@ class OpportunityInput(BaseModel):
     account_id: EntityId = Field(description="The account (ULID) the opportunity is with")
     amount: Money
     expected_close_date: dt.date
-    owner_user_id: EntityId | None = Field(default=None, description="Defaults to the calling user")
+    owner_user_id: UserId | None = Field(default=None, description="Defaults to the calling user")
     business_line: ShortText | None = Field(default=None, description="e.g. audit, tax, advisory")
     stage: StageKey | None = Field(default=None, description="An open stage key; defaults to the first open stage")
 
@@ -62,7 +63,7 @@ class OpportunityPatch(BaseModel):
     name: ShortText | None = None
     amount: Money | None = None
     expected_close_date: dt.date | None = None
-    owner_user_id: EntityId | None = None
+    owner_user_id: UserId | None = None
     business_line: ShortText | None = None
 
     @model_validator(mode="after")
