@@ -9,6 +9,7 @@ import pytest
 
 from servicejob.config import get_settings
 from servicejob.tenancy.context import system_context
+from tests.integration.test_audit_trail import BusQueue, TableStream, run_events_function
 
 TYPES = ["accounts", "contacts", "leads", "opportunities"]
 RENAMES = {
@@ -225,3 +226,36 @@ def test_an_admin_assigning_an_account_to_a_tax_user_shows_it_to_tax_only(firm):
     # And amy cannot attach a contact to it: the account is not hers to see
     status, _, problem = firm.call("amy", "POST", "/v1/contacts", {"account_id": account["id"], "name_en": "X"})
     assert status in (404, 422) and status != 201, problem
+
+
+@pytest.fixture
+def table_stream(aws):
+    """The table's stream, for the events function (rebuilt in this moto) to process."""
+    from functions.events import handler as events_function
+
+    events_function.dependencies.cache_clear()
+    BusQueue()
+    yield TableStream()
+    events_function.dependencies.cache_clear()
+
+
+def test_a_user_who_changes_team_takes_their_records_along(firm, table_stream):
+    # Given amy's records, seen by her Audit HK team
+    stream = table_stream
+    amys = firm.create_records("amy")
+    # When an owner moves amy to Tax, and the events function processes the table stream
+    status, _, user = firm.api.call(
+        "PATCH", f"/v1/users/{firm.users['amy']['id']}", {"team": "Tax"}, headers={"If-Match": '"2"'}
+    )
+    assert status == 200 and user["team"] == "Tax", user
+    firm.users["amy"]["team"] = "Tax"  # as the authorizer reads it from her record
+    assert run_events_function(stream.new_records()) == {"batchItemFailures": []}
+    # Then Tax sees her records and Audit HK no longer does, and no record's version moved
+    for record_type, record in amys.items():
+        path = f"/v1/{record_type}/{record['id']}"
+        status, _, seen = firm.call("sam", "GET", path)
+        assert status == 200 and seen["version"] == record["version"], (record_type, seen)
+        assert record["id"] in firm.listed_ids("tom", f"/v1/{record_type}")
+        assert firm.call("amy", "GET", path)[0] == 200
+        assert firm.call("ann", "GET", path)[0] == 404
+        assert record["id"] not in firm.listed_ids("max", f"/v1/{record_type}")

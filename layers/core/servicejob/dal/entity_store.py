@@ -198,6 +198,45 @@ class EntityStore(Generic[I]):
         removes = ["GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK"]
         return self._conditional_update(ctx, entity_id, sets, removes, expected_version)
 
+    def move_owner_audience(self, ctx: TenantContext, owner_id: str, old_team: str | None, new_team: str | None) -> int:
+        """Re-tags the records `owner_id` owns after they changed team; how many moved.
+
+        A background pass (the events function, on the user's change), not a request path: one Query per
+        page of the old audience filtered on the owner, then one conditional UpdateItem per record that
+        leaves `version` alone, so it makes no audit entry and no client's ETag goes stale.
+        """
+        old = keys.audience_pk(ctx.tenant_id, self._kind.name, visibility.audience(owner_id, old_team))
+        new = keys.audience_pk(ctx.tenant_id, self._kind.name, visibility.audience(owner_id, new_team))
+        if self._kind.owner_field is None or old == new:
+            return 0
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": table_spec.GSI4.name,
+            "KeyConditionExpression": "GSI4PK = :old",
+            "FilterExpression": "visibility_owner = :owner",
+            "ProjectionExpression": "PK, SK",
+            "ExpressionAttributeValues": {":old": {"S": old}, ":owner": {"S": owner_id}},
+        }
+        moved = 0
+        while True:
+            response = self._client(ctx).query(**request)
+            for found in response.get("Items", []):
+                try:
+                    self._client(ctx).update_item(
+                        TableName=self._table,
+                        Key={table_spec.PK: found[table_spec.PK], table_spec.SK: found[table_spec.SK]},
+                        UpdateExpression="SET GSI4PK = :new",
+                        ConditionExpression="GSI4PK = :old AND visibility_owner = :owner",
+                        ExpressionAttributeValues={":old": {"S": old}, ":new": {"S": new}, ":owner": {"S": owner_id}},
+                    )
+                    moved += 1
+                except ClientError as error:  # reassigned or deleted meanwhile: its new write tagged it
+                    if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                        raise
+            if "LastEvaluatedKey" not in response:
+                return moved
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
     # ---- internals ---------------------------------------------------------------------------
     def _conditional_update(
         self, ctx: TenantContext, entity_id: str, sets: dict[str, Any], removes: list[str], expected: int
