@@ -48,4 +48,5 @@ def tenant_context(app: APIGatewayRestResolver) -> TenantContext:
         scopes=scopes,
         locale=authorizer.get("locale") or "en",
         correlation_id=correlation_id(app),
+        team=authorizer.get("team") or None,
     )

@@ -136,6 +136,7 @@ class Authorizer:
             role=role,
             locale=user.locale or "en",
             correlation_id=correlation_id,
+            team=user.team,
         )
 
 
@@ -161,6 +162,8 @@ def allow_policy(principal: TenantContext, resource: str, usage_key: str | None 
     if principal.role is not None:
         context["role"] = principal.role.value
         context["locale"] = principal.locale
+    if principal.team:
+        context["team"] = principal.team
     if principal.kind is PrincipalKind.API_KEY:
         context["scopes"] = ",".join(sorted(principal.scopes))
     policy = {

@@ -22,12 +22,15 @@ from servicejob.clock import now_iso
 from servicejob.config import get_settings
 from servicejob.dal import keys
 from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
-from servicejob.dal.activities import ContactDatesOnRecords
+from servicejob.dal.activities import ACTIVITY_KIND, ContactDatesOnRecords
 from servicejob.dal.audit import DynamoAuditRepository, entity_change
 from servicejob.dal.collaboration import DynamoFollowerRepository
+from servicejob.dal.contacts import CONTACT_KIND
 from servicejob.dal.entity_store import EntityStore
+from servicejob.dal.leads import LEAD_KIND
 from servicejob.dal.models import ScorecardSettingsItem
 from servicejob.dal.notifications import DynamoNotificationRepository
+from servicejob.dal.opportunities import OPPORTUNITY_KIND
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.rollups import DynamoRollupRepository
 from servicejob.dal.scorecard import (
@@ -74,6 +77,7 @@ class Dependencies:
     notifications: NotificationRepository
     users: UserLookup
     mailer: Mailer
+    owned_records: list[EntityStore]  # every type whose visibility follows its owner (auth.visibility)
 
 
 @lru_cache(maxsize=1)
@@ -96,6 +100,10 @@ def dependencies() -> Dependencies:
             EntityStore(clients, USER_KIND, settings.table_name, cursors), clients, settings.table_name
         ),
         mailer=SesMailer(boto3.client("ses", region_name=settings.mail_region or settings.region), settings.mail_from),
+        owned_records=[
+            EntityStore(clients, kind, settings.table_name, cursors)
+            for kind in (ACCOUNT_KIND, CONTACT_KIND, LEAD_KIND, OPPORTUNITY_KIND, ACTIVITY_KIND)
+        ],
     )
 
 
@@ -183,6 +191,7 @@ def record_handler(record: DynamoDBRecord) -> None:
     for event in (domain_event(change, entry), *milestone_events(change, entry)):
         deps.publisher.publish(event)
     notify_followers(deps, change, entry)
+    _follow_team_change(deps, change)
     logger.info(
         "change recorded",
         tenant_id=change.tenant_id,
@@ -190,6 +199,18 @@ def record_handler(record: DynamoDBRecord) -> None:
         action=entry.action.value,
         correlation_id=entry.correlation_id,
     )
+
+
+def _follow_team_change(deps: Dependencies, change: EntityChange) -> None:
+    """A user who changed team takes their records along, so their new teammates see them."""
+    if change.audited.type != "user" or change.before is None or change.after is None:
+        return
+    old_team, new_team = change.before.data.get("team"), change.after.data.get("team")
+    if old_team == new_team:
+        return
+    ctx = system_context(change.tenant_id, "events", change.after.correlation_id or "")
+    moved = sum(store.move_owner_audience(ctx, change.entity_id, old_team, new_team) for store in deps.owned_records)
+    logger.info("records followed their owner's team", tenant_id=change.tenant_id, user=change.entity_id, moved=moved)
 
 
 @logger.inject_lambda_context(clear_state=True)

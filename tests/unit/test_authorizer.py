@@ -41,9 +41,10 @@ class FakeUsers:
         role: str = "sales",
         status: str = "active",
         locale: str = "zh-Hant",
+        team: str | None = None,
     ):
         self.records[(tenant_id, user_id)] = UserItem(
-            id=user_id, email="u@example.com", name="U", role=role, status=status, locale=locale
+            id=user_id, email="u@example.com", name="U", role=role, status=status, locale=locale, team=team
         )
 
     def get(self, ctx: TenantContext, entity_id: str) -> UserItem:
@@ -128,6 +129,13 @@ def test_a_user_token_gets_a_stage_wide_allow_with_role_and_locale_from_the_reco
         "role": "sales",
         "locale": "zh-Hant",
     }
+
+
+def test_a_users_team_comes_from_the_record_and_reaches_the_api_context(authorizer, parts):
+    # Given a sales user the firm put in a team
+    token, _ = signed_in_user(parts, role="sales", team="Audit HK")
+    # When the authorizer allows them / Then their team travels with their role (records are shown by team)
+    assert authorizer.authorize(f"Bearer {token}", METHOD_ARN)["context"]["team"] == "Audit HK"
 
 
 def test_the_scheme_is_case_insensitive(authorizer, parts):

@@ -86,7 +86,7 @@ def all_key_values(request: dict) -> list[str]:
     """Every partition-key value a request names (table key, item keys, index keys)."""
     values = []
     for container in (request.get("Key", {}), request.get("Item", {})):
-        for name in ("PK", "GSI1PK", "GSI2PK"):
+        for name in ("PK", "GSI1PK", "GSI2PK", "GSI3PK", "GSI4PK"):
             if name in container:
                 values.append(container[name]["S"])
     values += [v["S"] for k, v in request.get("ExpressionAttributeValues", {}).items() if k == ":pk"]
@@ -94,7 +94,7 @@ def all_key_values(request: dict) -> list[str]:
 
 
 def test_get_is_one_consistent_getitem_on_the_tenants_key(store, clients, user_ctx):
-    ctx = user_ctx(Role.STAFF)
+    ctx = user_ctx(Role.FINANCE)
     account_id = str(ULID())
     clients.dynamodb(ctx.tenant_id).answers.append({"Item": stored_item(ctx.tenant_id, account_id)})
     item = store.get(ctx, account_id)
@@ -106,14 +106,14 @@ def test_get_is_one_consistent_getitem_on_the_tenants_key(store, clients, user_c
 
 @pytest.mark.parametrize("answer", [{}, {"Item": None}])
 def test_get_of_a_missing_item_is_not_found(store, clients, user_ctx, answer):
-    ctx = user_ctx(Role.STAFF)
+    ctx = user_ctx(Role.FINANCE)
     clients.dynamodb(ctx.tenant_id).answers.append(answer)
     with pytest.raises(NotFound):
         store.get(ctx, str(ULID()))
 
 
 def test_get_of_a_soft_deleted_item_is_not_found(store, clients, user_ctx):
-    ctx = user_ctx(Role.STAFF)
+    ctx = user_ctx(Role.FINANCE)
     account_id = str(ULID())
     deleted = stored_item(ctx.tenant_id, account_id, deleted_at={"S": "2026-01-02T00:00:00.000Z"})
     clients.dynamodb(ctx.tenant_id).answers.append({"Item": deleted})
@@ -137,7 +137,7 @@ def test_create_is_one_conditional_put_with_every_key_in_the_tenant(store, clien
 
 
 def test_list_is_one_query_on_the_tenants_list_key_newest_first(store, clients, user_ctx):
-    ctx = user_ctx(Role.STAFF)
+    ctx = user_ctx(Role.FINANCE)
     fake = clients.dynamodb(ctx.tenant_id)
     last_key = {"PK": {"S": "k"}, "SK": {"S": "META"}, "GSI1PK": {"S": "p"}, "GSI1SK": {"S": "s"}}
     fake.answers.append({"Items": [stored_item(ctx.tenant_id, str(ULID()))], "LastEvaluatedKey": last_key})
@@ -154,11 +154,11 @@ def test_list_is_one_query_on_the_tenants_list_key_newest_first(store, clients, 
     with pytest.raises(ValidationFailed):
         store.list(ctx, 1, page.next_cursor, name_prefix="a")
     with pytest.raises(ValidationFailed):
-        store.list(user_ctx(Role.STAFF), 1, page.next_cursor)
+        store.list(user_ctx(Role.FINANCE), 1, page.next_cursor)
 
 
 def test_name_search_queries_the_by_name_index_with_a_normalized_prefix(store, clients, user_ctx):
-    ctx = user_ctx(Role.STAFF)
+    ctx = user_ctx(Role.FINANCE)
     store.list(ctx, 10, None, name_prefix=" ＡBc ")
     [(_, request)] = clients.dynamodb(ctx.tenant_id).requests
     assert request["IndexName"] == "GSI2" and request["ScanIndexForward"] is True

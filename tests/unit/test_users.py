@@ -184,3 +184,23 @@ def test_update_me_saves_the_language(firm):
     user_id = firm.add(Role.STAFF)
     updated = update_me(firm.as_user(user_id), firm.users, MePatch(locale="zh-Hant"))
     assert updated.locale == "zh-Hant" and updated.version == 2
+
+
+def test_an_admin_puts_a_user_in_a_team_and_takes_them_out(firm):
+    admin, sales = firm.add(Role.ADMIN), firm.add(Role.SALES)
+    assert firm.change(admin, sales, team="Audit HK").team == "Audit HK"
+    assert firm.change(admin, sales, team=None).team is None
+
+
+def test_a_manager_cannot_change_teams_and_an_admin_not_an_owners(firm):
+    owner, admin, manager, sales = (
+        firm.add(Role.OWNER),
+        firm.add(Role.ADMIN),
+        firm.add(Role.MANAGER),
+        firm.add(Role.SALES),
+    )
+    with pytest.raises(Forbidden):
+        firm.change(manager, sales, team="Tax")
+    with pytest.raises(Forbidden):
+        firm.change(admin, owner, team="Tax")
+    assert firm.change(owner, admin, team="Tax").team == "Tax"

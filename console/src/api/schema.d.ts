@@ -3341,6 +3341,8 @@ export interface components {
              * @enum {string}
              */
             status: "invited" | "active" | "disabled";
+            /** Team */
+            team?: string | null;
             /** Updated At */
             updated_at: string;
             /** Version */
@@ -3376,6 +3378,11 @@ export interface components {
             role?: components["schemas"]["Role"] | null;
             /** Status */
             status?: ("active" | "disabled") | null;
+            /**
+             * Team
+             * @description The user's team, e.g. Audit HK; sales, managers and staff see their team's records. null removes the user from their team.
+             */
+            team?: string | null;
         };
         /** ValidationError */
         ValidationError: {

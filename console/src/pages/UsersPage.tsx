@@ -37,6 +37,12 @@ export default function UsersPage() {
     }
   };
 
+  // Sales, managers and staff see their team's records: an empty box takes the user out of their team.
+  const commitTeam = (user: User, value: string) => {
+    const team = value.trim() || null;
+    if (team !== (user.team ?? null)) void change(user, { team }, "users.teamChanged");
+  };
+
   return (
     <>
       <Flex justify="space-between" align="center" style={{ marginBottom: 16 }}>
@@ -73,6 +79,23 @@ export default function UsersPage() {
                 disabled={user.id === me.user?.id || pendingUser === user.id}
                 loading={pendingUser === user.id}
                 onChange={(next) => change(user, { role: next }, "users.roleChanged")}
+              />
+            ),
+          },
+          {
+            title: t("users.team"),
+            dataIndex: "team",
+            render: (team: string | null | undefined, user) => (
+              <Input
+                key={`${user.id}-${user.version}`}
+                aria-label={t("users.teamOf", { name: user.name })}
+                defaultValue={team ?? ""}
+                placeholder={t("users.noTeam")}
+                maxLength={80}
+                style={{ minWidth: 130 }}
+                disabled={pendingUser === user.id}
+                onBlur={(event) => commitTeam(user, event.target.value)}
+                onPressEnter={(event) => commitTeam(user, event.currentTarget.value)}
               />
             ),
           },

@@ -16,7 +16,7 @@ from servicejob.domain.duplicates import ACCOUNT_MATCHED_FIELDS, account_candida
 from servicejob.domain.scorecard import AccountScorecard, Tier
 from servicejob.tenancy.context import TenantContext
 
-ACCOUNT_KIND = EntityKind("account", AccountItem, name_field="name")
+ACCOUNT_KIND = EntityKind("account", AccountItem, name_field="name", owner_field="responsible_user_id")
 
 
 def _to_account(item: AccountItem) -> Account:

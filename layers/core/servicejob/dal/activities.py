@@ -22,6 +22,7 @@ ACTIVITY_KIND = EntityKind(
     ActivityItem,
     parent=("account", "account_id"),
     due_index=DueIndex(due_field="due_at", status_field="status", status=ActivityStatus.PLANNED.value),
+    owner_field="owner_id",
 )
 
 

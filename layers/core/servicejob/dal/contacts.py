@@ -9,7 +9,13 @@ from servicejob.dal.pagination import Page
 from servicejob.domain.contacts import Contact
 from servicejob.tenancy.context import TenantContext
 
-CONTACT_KIND = EntityKind("contact", ContactItem, name_field="display_name", parent=("account", "account_id"))
+CONTACT_KIND = EntityKind(
+    "contact",
+    ContactItem,
+    name_field="display_name",
+    parent=("account", "account_id"),
+    owner_field="responsible_user_id",
+)
 
 
 def _to_contact(item: ContactItem) -> Contact:

@@ -15,13 +15,14 @@ from typing import Any, Generic, TypeVar
 from botocore.exceptions import ClientError
 from pynamodb.attributes import Attribute
 
+from servicejob.auth import visibility
 from servicejob.clock import now_iso, utc_now
 from servicejob.dal import keys, table_spec
 from servicejob.dal.models import EntityItem, Item
 from servicejob.dal.pagination import CursorCodec, Page
 from servicejob.dal.tenant_access import TenantClients
 from servicejob.errors import Conflict, NotFound, VersionConflict
-from servicejob.tenancy.context import TenantContext
+from servicejob.tenancy.context import PrincipalKind, TenantContext
 
 I = TypeVar("I", bound=EntityItem)  # noqa: E741 - conventional type-variable name
 
@@ -96,6 +97,9 @@ class EntityKind(Generic[I]):
     parent: tuple[str, str] | None = None
     # Types listed by due date in one status (planned activities); uses GSI2, so not with name_field.
     due_index: DueIndex | None = None
+    # The attribute naming the record's owner, for types whose visibility follows it (auth.visibility):
+    # the store tags each record with its owner's audience (GSI4) and shows team-scoped callers only theirs.
+    owner_field: str | None = None
 
 
 class EntityStore(Generic[I]):
@@ -114,7 +118,7 @@ class EntityStore(Generic[I]):
     def get(self, ctx: TenantContext, entity_id: str) -> I:
         response = self._client(ctx).get_item(TableName=self._table, Key=self._key(ctx, entity_id), ConsistentRead=True)
         item = response.get("Item")
-        if not item or "deleted_at" in item:
+        if not item or "deleted_at" in item or not self._visible(ctx, item):
             raise NotFound(f"No {self._kind.name} with id {entity_id}.")
         return self._kind.item_class.from_raw_data(item)
 
@@ -126,7 +130,12 @@ class EntityStore(Generic[I]):
         name_prefix: str | None = None,
         parent_id: str | None = None,
     ) -> Page[I]:
-        """Newest first; or by name prefix; or the children of one parent (the kind's `parent`), oldest first."""
+        """Newest first; or by name prefix; or the children of one parent (the kind's `parent`), oldest first.
+
+        A team-scoped caller's plain list is their audience's partition of GSI4; their searches and
+        children lists keep only their audience's records (a filter: a page may hold fewer than `limit`).
+        """
+        mine = self._caller_audience_pk(ctx)
         if parent_id is not None and self._kind.parent is not None:
             parent_type, _ = self._kind.parent
             query_id = f"{self._kind.name}:{parent_type}:{parent_id}"
@@ -145,6 +154,10 @@ class EntityStore(Generic[I]):
                 },
             )
             forward = True
+        elif mine is not None:
+            query_id = f"{self._kind.name}:seen-by:{mine}"
+            index, key_condition, values = table_spec.GSI4, "GSI4PK = :pk", {":pk": {"S": mine}}
+            forward = False
         else:
             query_id = f"{self._kind.name}:all"
             index, key_condition = table_spec.GSI1, "GSI1PK = :pk"
@@ -158,6 +171,10 @@ class EntityStore(Generic[I]):
             "ScanIndexForward": forward,
             "Limit": limit,
         }
+        if mine is not None and index is not table_spec.GSI4:
+            request["FilterExpression"] = "GSI4PK = :audience"
+            values[":audience"] = {"S": mine}
+            query_id += f":seen-by:{mine}"
         start = self._cursors.decode(ctx.tenant_id, query_id, cursor)
         if start:
             request["ExclusiveStartKey"] = start
@@ -277,6 +294,7 @@ class EntityStore(Generic[I]):
             **self._name_index(ctx, entity_id, fields),
             **self._parent_index(ctx, entity_id, fields),
             **self._due_index(ctx, entity_id, fields),
+            **self._audience_index(ctx, entity_id, fields.get(self._kind.owner_field or "") or self._creator(ctx)),
             **fields,
         )
 
@@ -309,10 +327,10 @@ class EntityStore(Generic[I]):
         }
 
     def write_refused(
-        self, entity_id: str, expected: int, current: Mapping[str, Any] | None
+        self, ctx: TenantContext, entity_id: str, expected: int, current: Mapping[str, Any] | None
     ) -> NotFound | VersionConflict:
         """Why a versioned write's condition failed, from the item as it was (None: absent)."""
-        if not current or "deleted_at" in current:
+        if not current or "deleted_at" in current or not self._visible(ctx, current):
             return NotFound(f"No {self._kind.name} with id {entity_id}.")
         version = int(current["version"]["N"])
         return VersionConflict(
@@ -339,7 +357,7 @@ class EntityStore(Generic[I]):
         }
         if ctx.correlation_id:
             sets["correlation_id"] = ctx.correlation_id
-        removes = ["GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK"]
+        removes = ["GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK"]
         return self._conditional_update(ctx, entity_id, sets, removes, expected_version, companions)
 
     def update_request(
@@ -358,15 +376,59 @@ class EntityStore(Generic[I]):
             for position, name in enumerate(removes):
                 names[f"#r{position}"] = self._attr_name(name)
             expression += " REMOVE " + ", ".join(f"#r{position}" for position in range(len(removes)))
+        condition = _CURRENT_VERSION_OF_A_LIVE_ITEM
+        mine = self._caller_audience_pk(ctx)
+        if mine is not None:  # a team-scoped caller writes only records their audience sees
+            condition += " AND GSI4PK = :audience"
+            values[":audience"] = {"S": mine}
         return {
             "TableName": self._table,
             "Key": self._key(ctx, entity_id),
             "UpdateExpression": expression,
-            "ConditionExpression": _CURRENT_VERSION_OF_A_LIVE_ITEM,
+            "ConditionExpression": condition,
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
+
+    def move_owner_audience(self, ctx: TenantContext, owner_id: str, old_team: str | None, new_team: str | None) -> int:
+        """Re-tags the records `owner_id` owns after they changed team; how many moved.
+
+        A background pass (the events function, on the user's change), not a request path: one Query per
+        page of the old audience filtered on the owner, then one conditional UpdateItem per record that
+        leaves `version` alone, so it makes no audit entry and no client's ETag goes stale.
+        """
+        old = keys.audience_pk(ctx.tenant_id, self._kind.name, visibility.audience(owner_id, old_team))
+        new = keys.audience_pk(ctx.tenant_id, self._kind.name, visibility.audience(owner_id, new_team))
+        if self._kind.owner_field is None or old == new:
+            return 0
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": table_spec.GSI4.name,
+            "KeyConditionExpression": "GSI4PK = :old",
+            "FilterExpression": "visibility_owner = :owner",
+            "ProjectionExpression": "PK, SK",
+            "ExpressionAttributeValues": {":old": {"S": old}, ":owner": {"S": owner_id}},
+        }
+        moved = 0
+        while True:
+            response = self._client(ctx).query(**request)
+            for found in response.get("Items", []):
+                try:
+                    self._client(ctx).update_item(
+                        TableName=self._table,
+                        Key={table_spec.PK: found[table_spec.PK], table_spec.SK: found[table_spec.SK]},
+                        UpdateExpression="SET GSI4PK = :new",
+                        ConditionExpression="GSI4PK = :old AND visibility_owner = :owner",
+                        ExpressionAttributeValues={":old": {"S": old}, ":new": {"S": new}, ":owner": {"S": owner_id}},
+                    )
+                    moved += 1
+                except ClientError as error:  # reassigned or deleted meanwhile: its new write tagged it
+                    if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                        raise
+            if "LastEvaluatedKey" not in response:
+                return moved
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def parent_update_sets(self, ctx: TenantContext, entity_id: str, parent_id: str) -> dict[str, Any]:
         """The attributes that move a child to another parent: its parent field and its GSI3 keys."""
@@ -406,7 +468,7 @@ class EntityStore(Generic[I]):
                 current = self._raw(ctx, entity_id)
             else:
                 raise
-            raise self.write_refused(entity_id, expected, current) from error
+            raise self.write_refused(ctx, entity_id, expected, current) from error
         # A transaction returns no attributes: read the item back (strongly consistent).
         return self._kind.item_class.from_raw_data(self._raw(ctx, entity_id))
 
@@ -434,6 +496,9 @@ class EntityStore(Generic[I]):
                 sets.update(placement)
             else:
                 removes.extend(["GSI2PK", "GSI2SK"])
+        if self._kind.owner_field is not None and sets.get(self._kind.owner_field):
+            # A new owner brings the record to their audience; clearing the owner leaves it where it is.
+            sets.update(self._audience_index(ctx, entity_id, sets[self._kind.owner_field]))
         return sets, removes
 
     def _raw(self, ctx: TenantContext, entity_id: str) -> dict | None:
@@ -465,6 +530,44 @@ class EntityStore(Generic[I]):
             "GSI2PK": keys.due_index_pk(ctx.tenant_id, self._kind.name, due.status),
             "GSI2SK": f"{fields[due.due_field]}#{entity_id}",
         }
+
+    def _audience_index(self, ctx: TenantContext, entity_id: str, owner_id: str | None) -> dict[str, str]:
+        if self._kind.owner_field is None or not owner_id:
+            return {}
+        record_audience = visibility.audience(owner_id, self._team_of(ctx, owner_id))
+        return {
+            "GSI4PK": keys.audience_pk(ctx.tenant_id, self._kind.name, record_audience),
+            "GSI4SK": entity_id,
+            "visibility_owner": owner_id,
+        }
+
+    def _team_of(self, ctx: TenantContext, user_id: str) -> str | None:
+        """The caller's team is in their context; anyone else's costs one GetItem of their user record."""
+        if ctx.kind is PrincipalKind.USER and user_id == ctx.principal_id:
+            return ctx.team
+        response = self._client(ctx).get_item(
+            TableName=self._table,
+            Key={
+                table_spec.PK: {"S": keys.entity_pk(ctx.tenant_id, "user", user_id)},
+                table_spec.SK: {"S": keys.META},
+            },
+            ProjectionExpression="team",
+        )
+        return response.get("Item", {}).get("team", {}).get("S")
+
+    @staticmethod
+    def _creator(ctx: TenantContext) -> str | None:
+        return ctx.principal_id if ctx.kind is PrincipalKind.USER else None
+
+    def _caller_audience_pk(self, ctx: TenantContext) -> str | None:
+        if self._kind.owner_field is None:
+            return None
+        mine = visibility.caller_audience(ctx)
+        return keys.audience_pk(ctx.tenant_id, self._kind.name, mine) if mine is not None else None
+
+    def _visible(self, ctx: TenantContext, raw_item: Mapping[str, Any]) -> bool:
+        mine = self._caller_audience_pk(ctx)
+        return mine is None or raw_item.get("GSI4PK", {}).get("S") == mine
 
     def _attr_name(self, name: str) -> str:
         attribute = self._attributes.get(name)

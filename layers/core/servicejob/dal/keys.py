@@ -56,6 +56,11 @@ def tier_prefix(tier: str) -> str:
     return f"{tier}#"
 
 
+def audience_pk(tenant_id: str, entity_type: str, audience: str) -> str:
+    """Records of one type seen by one audience (`team:{name}` or `user:{id}`, see auth.visibility)."""
+    return f"{tenant_id}#{entity_type}#seen-by#{audience}"
+
+
 def tenant_pk(tenant_id: str) -> str:
     return f"{tenant_id}#tenant"
 

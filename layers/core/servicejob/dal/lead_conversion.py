@@ -44,7 +44,7 @@ class DynamoConversionStore:
                 if current and current.get("status", {}).get("S") == "converted" and "deleted_at" not in current:
                     lead = Lead.model_validate(LeadItem.from_raw_data(current).attribute_values)
                     raise converted_conflict(lead) from refused
-                raise self._leads.write_refused(plan.lead_id, plan.lead_version, current) from refused
+                raise self._leads.write_refused(ctx, plan.lead_id, plan.lead_version, current) from refused
             if "account" in refused.failed:
                 raise ValidationFailed(
                     "The account is not valid.",

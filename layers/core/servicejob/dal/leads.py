@@ -9,7 +9,7 @@ from servicejob.dal.pagination import Page
 from servicejob.domain.leads import Lead
 from servicejob.tenancy.context import TenantContext
 
-LEAD_KIND = EntityKind("lead", LeadItem, name_field="company_name")
+LEAD_KIND = EntityKind("lead", LeadItem, name_field="company_name", owner_field="owner_user_id")
 
 
 def _to_lead(item: LeadItem) -> Lead:

@@ -35,6 +35,8 @@ class Item(Model):
     GSI2SK = UnicodeAttribute(null=True)
     GSI3PK = UnicodeAttribute(null=True)
     GSI3SK = UnicodeAttribute(null=True)
+    GSI4PK = UnicodeAttribute(null=True)
+    GSI4SK = UnicodeAttribute(null=True)
     expiration = TTLAttribute(null=True, attr_name=table_spec.TTL_ATTRIBUTE)
 
 
@@ -50,6 +52,8 @@ class EntityItem(Item):
     correlation_id = UnicodeAttribute(null=True)
     deleted_at = UnicodeAttribute(null=True)
     deleted_by = UnicodeAttribute(null=True)
+    # Whose audience (auth.visibility) GSI4PK names: the owner, or the creator of an unowned record.
+    visibility_owner = UnicodeAttribute(null=True)
 
 
 class AccountItem(EntityItem, discriminator="account"):
@@ -164,6 +168,7 @@ class UserItem(EntityItem, discriminator="user"):
     role = UnicodeAttribute()
     status = UnicodeAttribute()
     locale = UnicodeAttribute()
+    team = UnicodeAttribute(null=True)
     # Set once the invitation e-mail went out: a retried invitation then sends no second password.
     invitation_sent_at = UnicodeAttribute(null=True)
 

@@ -9,7 +9,13 @@ from servicejob.dal.pagination import Page
 from servicejob.domain.opportunities import Opportunity
 from servicejob.tenancy.context import TenantContext
 
-OPPORTUNITY_KIND = EntityKind("opportunity", OpportunityItem, name_field="name", parent=("account", "account_id"))
+OPPORTUNITY_KIND = EntityKind(
+    "opportunity",
+    OpportunityItem,
+    name_field="name",
+    parent=("account", "account_id"),
+    owner_field="owner_user_id",
+)
 
 
 def _to_opportunity(item: OpportunityItem) -> Opportunity:

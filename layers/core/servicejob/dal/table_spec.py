@@ -19,7 +19,9 @@ GSI1 = IndexSpec("GSI1", "GSI1PK", "GSI1SK")  # lists of one type per tenant, in
 GSI2 = IndexSpec("GSI2", "GSI2PK", "GSI2SK")  # secondary orderings: name search, due dates, lookups
 GSI3 = IndexSpec("GSI3", "GSI3PK", "GSI3SK")  # children of a parent (contacts of an account), in id order
 
-GLOBAL_INDEXES: tuple[IndexSpec, ...] = (GSI1, GSI2, GSI3)
+GSI4 = IndexSpec("GSI4", "GSI4PK", "GSI4SK")  # owned records of one type per audience (a team), in id order
+
+GLOBAL_INDEXES: tuple[IndexSpec, ...] = (GSI1, GSI2, GSI3, GSI4)
 
 
 def create_table_request(table_name: str) -> dict:

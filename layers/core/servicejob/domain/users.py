@@ -8,7 +8,7 @@ locale from the user record on every token.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import (
     BaseModel,
@@ -29,6 +29,7 @@ from servicejob.notify.mailer import Mailer
 from servicejob.tenancy.context import PrincipalKind, TenantContext
 
 UserStatus = Literal["invited", "active", "disabled"]
+TeamName = Annotated[str, Field(min_length=1, max_length=80)]
 _EMAIL_UNAVAILABLE = "This e-mail address cannot be invited; use another address."
 
 
@@ -52,10 +53,15 @@ class UserPatch(BaseModel):
     role: Role | None = None
     status: Literal["active", "disabled"] | None = None
     name: PersonName | None = None
+    team: TeamName | None = Field(
+        default=None,
+        description="The user's team, e.g. Audit HK; sales, managers and staff see their team's records. "
+        "null removes the user from their team.",
+    )
 
     @model_validator(mode="after")
     def _no_nulls(self) -> "UserPatch":
-        for name in self.model_fields_set:
+        for name in self.model_fields_set - {"team"}:
             if getattr(self, name) is None:
                 raise ValueError(f"{name} cannot be null")
         return self
@@ -77,6 +83,7 @@ class User(BaseModel):
     role: Role
     status: UserStatus
     locale: Locale
+    team: str | None = None
     version: int
     created_at: str
     updated_at: str
@@ -193,6 +200,10 @@ def update_user(
         check_role_grant(actor_role, ctx.principal_id, user_id, target.role, patch.role)
         changes["role"] = patch.role.value
         losing_owner = target.role is Role.OWNER
+    if "team" in patch.model_fields_set and patch.team != target.team:
+        if user_id != ctx.principal_id and ROLE_RANK[target.role] > ROLE_RANK[actor_role]:
+            raise Forbidden(f"A {actor_role} cannot change the team of a {target.role}.")
+        changes["team"] = patch.team
     enabling = disabling = False
     if patch.status is not None and (patch.status == "disabled") != (target.status == "disabled"):
         if user_id == ctx.principal_id:

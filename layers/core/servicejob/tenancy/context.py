@@ -22,6 +22,7 @@ class TenantContext:
     scopes: frozenset[Permission] = frozenset()
     locale: str = "en"
     correlation_id: str = ""
+    team: str | None = None  # a user's team, which decides the records they see (auth.visibility)
 
     @property
     def actor(self) -> str:
