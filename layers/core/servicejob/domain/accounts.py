@@ -240,15 +240,6 @@ def new_account_fields(ctx: TenantContext, users: UserLookup, data: AccountInput
     return fields
 
 
-def list_account_duplicates(
-    ctx: TenantContext, repository: AccountRepository, match_index: MatchKeyIndex, account_id: str
-) -> list[DuplicateMatch]:
-    ctx.require(Permission.ACCOUNTS_READ)
-    account = repository.get(ctx, account_id)
-    candidate = account_candidate(account.model_dump(mode="json"))
-    return find_likely_duplicates(ctx, match_index, candidate, exclude=[account_id])
-
-
 def get_account(ctx: TenantContext, repository: AccountRepository, account_id: str) -> Account:
     ctx.require(Permission.ACCOUNTS_READ)
     return repository.get(ctx, account_id)
