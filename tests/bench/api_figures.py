@@ -68,6 +68,10 @@ _ACCOUNT_ITEM = {
     "updated_by": {"S": "user:bench"},
     "GSI1PK": {"S": f"{TENANT}#account"},
     "GSI1SK": {"S": ACCOUNT_ID},
+    # Created by the reading staff member (no team), so record visibility lets them see it.
+    "GSI4PK": {"S": f"{TENANT}#account#seen-by#user:bench"},
+    "GSI4SK": {"S": ACCOUNT_ID},
+    "visibility_owner": {"S": "bench"},
 }
 _GET_ITEM_JSON = json.dumps({"Item": _ACCOUNT_ITEM}).encode()
 
