@@ -11,17 +11,13 @@ from servicejob.domain import assignment_rules
 from ..openapi_docs import responses
 from ..request_context import tenant_context
 from ..wiring import dependencies
-from .conditional import etag, expected_version
+from .conditional import expected_version, versioned_response
 
 router = APIGatewayRouter()
 
 IfMatch = Annotated[
     str | None, Header(alias="If-Match", description='The ETag from the last read; "0" before the first save')
 ]
-
-
-def _rules_response(rules: assignment_rules.AssignmentRules) -> Response[assignment_rules.AssignmentRules]:
-    return Response(status_code=200, body=rules, content_type="application/json", headers={"ETag": etag(rules.version)})
 
 
 @router.get(
@@ -31,7 +27,7 @@ def _rules_response(rules: assignment_rules.AssignmentRules) -> Response[assignm
     responses=responses(200, "The rules, in order"),
 )
 def get_assignment_rules() -> Response[assignment_rules.AssignmentRules]:
-    return _rules_response(
+    return versioned_response(
         assignment_rules.get_assignment_rules(tenant_context(router), dependencies().assignment_rules)
     )
 
@@ -49,4 +45,4 @@ def replace_assignment_rules(
     saved = assignment_rules.replace_assignment_rules(
         tenant_context(router), deps.assignment_rules, deps.users, rules, expected_version(if_match)
     )
-    return _rules_response(saved)
+    return versioned_response(saved)

@@ -11,17 +11,11 @@ from servicejob.domain import reminders, sales_stages, scorecard
 from ..openapi_docs import responses
 from ..request_context import tenant_context
 from ..wiring import dependencies
-from .conditional import etag, expected_version
+from .conditional import expected_version, versioned_response
 
 router = APIGatewayRouter()
 
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag from the last read")]
-
-
-def _stages_response(stages: sales_stages.SalesStages) -> Response[sales_stages.SalesStages]:
-    return Response(
-        status_code=200, body=stages, content_type="application/json", headers={"ETag": etag(stages.version)}
-    )
 
 
 @router.get(
@@ -31,7 +25,7 @@ def _stages_response(stages: sales_stages.SalesStages) -> Response[sales_stages.
     responses=responses(200, "The sales stages"),
 )
 def get_sales_stages() -> Response[sales_stages.SalesStages]:
-    return _stages_response(sales_stages.get_sales_stages(tenant_context(router), dependencies().sales_stages))
+    return versioned_response(sales_stages.get_sales_stages(tenant_context(router), dependencies().sales_stages))
 
 
 @router.put(
@@ -45,13 +39,7 @@ def replace_sales_stages(
 ) -> Response[sales_stages.SalesStages]:
     ctx = tenant_context(router)
     replaced = sales_stages.replace_sales_stages(ctx, dependencies().sales_stages, stages, expected_version(if_match))
-    return _stages_response(replaced)
-
-
-def _reminders_response(settings: reminders.ReminderSettings) -> Response[reminders.ReminderSettings]:
-    return Response(
-        status_code=200, body=settings, content_type="application/json", headers={"ETag": etag(settings.version)}
-    )
+    return versioned_response(replaced)
 
 
 @router.get(
@@ -62,7 +50,7 @@ def _reminders_response(settings: reminders.ReminderSettings) -> Response[remind
 )
 def get_reminder_settings() -> Response[reminders.ReminderSettings]:
     settings = reminders.get_reminder_settings(tenant_context(router), dependencies().reminder_settings)
-    return _reminders_response(settings)
+    return versioned_response(settings)
 
 
 @router.put(
@@ -78,13 +66,7 @@ def replace_reminder_settings(
     replaced = reminders.replace_reminder_settings(
         ctx, dependencies().reminder_settings, settings, expected_version(if_match)
     )
-    return _reminders_response(replaced)
-
-
-def _scorecard_response(settings: scorecard.ScorecardSettings) -> Response[scorecard.ScorecardSettings]:
-    return Response(
-        status_code=200, body=settings, content_type="application/json", headers={"ETag": etag(settings.version)}
-    )
+    return versioned_response(replaced)
 
 
 @router.get(
@@ -94,7 +76,7 @@ def _scorecard_response(settings: scorecard.ScorecardSettings) -> Response[score
     responses=responses(200, "The scorecard settings"),
 )
 def get_scorecard_settings() -> Response[scorecard.ScorecardSettings]:
-    return _scorecard_response(scorecard.get_settings(tenant_context(router), dependencies().scorecard_settings))
+    return versioned_response(scorecard.get_settings(tenant_context(router), dependencies().scorecard_settings))
 
 
 @router.put(
@@ -108,4 +90,4 @@ def replace_scorecard_settings(
 ) -> Response[scorecard.ScorecardSettings]:
     ctx = tenant_context(router)
     replaced = scorecard.replace_settings(ctx, dependencies().scorecard_settings, settings, expected_version(if_match))
-    return _scorecard_response(replaced)
+    return versioned_response(replaced)
