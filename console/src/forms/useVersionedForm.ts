@@ -16,12 +16,20 @@ interface VersionedFormOptions<T extends Versioned, V, C, P> {
   /** The entity being edited with its ETag; none when creating. */
   loaded?: Tagged<T>;
   reload?: () => Promise<Tagged<T> | undefined>;
-  toValues: (entity: T) => V;
-  createBody: (values: V) => C;
-  patchOf: (original: T, values: V) => P;
-  create: (body: C, idempotencyKey: string) => Promise<Tagged<T>>;
-  update: (id: string, patch: P, etag: string) => Promise<Tagged<T>>;
-  overwrite: (id: string, patch: P) => Promise<Tagged<T>>;
+  /** The form module's mapping between the entity, the form's values and the API's bodies. */
+  mapping: {
+    formValues: (entity: T) => V;
+    createBody: (values: V) => C;
+    changedFields: (original: T, values: V) => P;
+  };
+  /** The resource's typed client. */
+  client: {
+    create: (body: C, idempotencyKey: string) => Promise<Tagged<T>>;
+    update: (id: string, patch: P, etag: string) => Promise<Tagged<T>>;
+    overwrite: (id: string, patch: P) => Promise<Tagged<T>>;
+  };
+  /** After the conflict dialog's "Reload" brought the other change in. */
+  onReloaded?: () => void;
   /** After a save (`created` tells which); also called with `unchanged` when nothing needed saving. */
   onSaved: (entity: T, outcome: "created" | "saved" | "unchanged") => void;
 }
@@ -41,8 +49,8 @@ export function useVersionedForm<T extends Versioned, V, C, P extends object>(op
   const lastCreate = useRef<{ body: string; key: string } | null>(null);
 
   useEffect(() => {
-    if (base) form.setFieldsValue(options.toValues(base.data) as Parameters<typeof form.setFieldsValue>[0]);
-    // toValues is a pure mapping; re-running for a new identity of it would only repeat the same values.
+    if (base) form.setFieldsValue(options.mapping.formValues(base.data) as Parameters<typeof form.setFieldsValue>[0]);
+    // formValues is a pure mapping; re-running for a new identity of it would only repeat the same values.
   }, [base, form]);
 
   const submit = async (values: V) => {
@@ -50,19 +58,19 @@ export function useVersionedForm<T extends Versioned, V, C, P extends object>(op
     problems.clear();
     try {
       if (!base) {
-        const body = options.createBody(values);
+        const body = options.mapping.createBody(values);
         const serialized = JSON.stringify(body);
         if (lastCreate.current?.body !== serialized) lastCreate.current = { body: serialized, key: newIdempotencyKey() };
-        options.onSaved((await options.create(body, lastCreate.current.key)).data, "created");
+        options.onSaved((await options.client.create(body, lastCreate.current.key)).data, "created");
         return;
       }
-      const patch = options.patchOf(base.data, values);
+      const patch = options.mapping.changedFields(base.data, values);
       if (Object.keys(patch).length === 0) {
         options.onSaved(base.data, "unchanged");
         return;
       }
       try {
-        options.onSaved((await options.update(base.data.id, patch, base.etag)).data, "saved");
+        options.onSaved((await options.client.update(base.data.id, patch, base.etag)).data, "saved");
       } catch (error) {
         if (error instanceof VersionConflictError) setConflict({ patch, currentVersion: error.currentVersion });
         else throw error;
@@ -80,6 +88,7 @@ export function useVersionedForm<T extends Versioned, V, C, P extends object>(op
       const fresh = await options.reload?.();
       if (fresh) setBase(fresh);
       setConflict(null);
+      options.onReloaded?.();
     } catch (error) {
       setConflict(null);
       problems.report(error);
@@ -92,7 +101,7 @@ export function useVersionedForm<T extends Versioned, V, C, P extends object>(op
     if (!base || !conflict) return;
     setConflictBusy("overwrite");
     try {
-      const result = await options.overwrite(base.data.id, conflict.patch);
+      const result = await options.client.overwrite(base.data.id, conflict.patch);
       setConflict(null);
       options.onSaved(result.data, "saved");
     } catch (error) {

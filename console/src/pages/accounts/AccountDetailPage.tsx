@@ -1,10 +1,11 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Descriptions, Flex, Modal, Skeleton, Space, Tabs, Tag, Timeline, Typography } from "antd";
+import { useQuery } from "@tanstack/react-query";
+import { Button, Card, Descriptions, Flex, Skeleton, Space, Tabs, Tag, Timeline, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams, useSearchParams } from "react-router";
 import type { AuditEntry } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
+import { DeleteRecordDialog } from "../../components/DeleteRecordDialog";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { useTenantFormat } from "../../format/useTenantFormat";
 import AccountContacts from "../contacts/AccountContacts";
@@ -20,11 +21,7 @@ export default function AccountDetailPage() {
   const me = useMe();
   const format = useTenantFormat();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
-  const { message } = App.useApp();
   const [confirmingDelete, setConfirmingDelete] = useState(false);
-  const [deleting, setDeleting] = useState(false);
-  const [deleteError, setDeleteError] = useState<unknown>(null);
   const [params, setParams] = useSearchParams();
 
   const account = useQuery({
@@ -36,24 +33,6 @@ export default function AccountDetailPage() {
   if (account.isPending) return <Skeleton active />;
   if (account.error) return <ErrorAlert error={account.error} onRetry={() => void account.refetch()} />;
   const { data, etag } = account.data;
-
-  const remove = async () => {
-    setDeleting(true);
-    setDeleteError(null);
-    try {
-      await api.accounts.remove(data.id, etag);
-      setConfirmingDelete(false);
-      queryClient.removeQueries({ queryKey: ["accounts", "one", data.id] });
-      void queryClient.invalidateQueries({ queryKey: ["accounts", "list"] });
-      void message.success(t("accounts.deleted_message"));
-      navigate("/accounts");
-    } catch (error) {
-      setDeleteError(error);
-      void account.refetch();
-    } finally {
-      setDeleting(false);
-    }
-  };
 
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
@@ -98,22 +77,16 @@ export default function AccountDetailPage() {
       </Card>
       <RelatedRecords accountId={data.id} tab={params.get("tab")} onTab={(tab) => setParams({ tab }, { replace: true })} />
       {me.permissions.includes("audit:read") && <History accountId={data.id} version={data.version} />}
-      <Modal
+      <DeleteRecordDialog
         open={confirmingDelete}
-        title={t("accounts.deleteTitle")}
-        onCancel={() => setConfirmingDelete(false)}
-        footer={[
-          <Button key="cancel" onClick={() => setConfirmingDelete(false)} disabled={deleting}>
-            {t("common.cancel")}
-          </Button>,
-          <Button key="delete" danger type="primary" loading={deleting} onClick={remove}>
-            {t("common.delete")}
-          </Button>,
-        ]}
-      >
-        <ErrorAlert error={deleteError} />
-        <Typography.Paragraph>{t("accounts.deleteText", { name: data.name })}</Typography.Paragraph>
-      </Modal>
+        onClose={() => setConfirmingDelete(false)}
+        resource="accounts"
+        id={data.id}
+        name={data.name}
+        remove={() => api.accounts.remove(data.id, etag)}
+        then="/accounts"
+        onRefused={() => void account.refetch()}
+      />
     </Space>
   );
 }

@@ -1,9 +1,10 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Descriptions, Flex, Modal, Skeleton, Space, Tag, Typography } from "antd";
+import { useQuery } from "@tanstack/react-query";
+import { Button, Card, Descriptions, Flex, Skeleton, Space, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { useApi, useMe } from "../../auth/AuthProvider";
+import { DeleteRecordDialog } from "../../components/DeleteRecordDialog";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { useUsers } from "../../components/users";
 import { useTenantFormat } from "../../format/useTenantFormat";
@@ -16,12 +17,8 @@ export default function LeadDetailPage() {
   const me = useMe();
   const format = useTenantFormat();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
-  const { message } = App.useApp();
   const { nameOf } = useUsers();
   const [confirmingDelete, setConfirmingDelete] = useState(false);
-  const [deleting, setDeleting] = useState(false);
-  const [deleteError, setDeleteError] = useState<unknown>(null);
   const lead = useQuery({ queryKey: ["leads", "one", leadId], queryFn: () => api.leads.get(leadId) });
 
   if (lead.isPending) return <Skeleton active />;
@@ -29,23 +26,6 @@ export default function LeadDetailPage() {
   const { data, etag } = lead.data;
   const canWrite = me.permissions.includes("leads:write");
   const none = t("common.none");
-
-  const remove = async () => {
-    setDeleting(true);
-    setDeleteError(null);
-    try {
-      await api.leads.remove(data.id, etag);
-      queryClient.removeQueries({ queryKey: ["leads", "one", data.id] });
-      void queryClient.invalidateQueries({ queryKey: ["leads", "list"] });
-      void message.success(t("leads.deleted_message"));
-      navigate("/leads");
-    } catch (error) {
-      setDeleteError(error);
-      void lead.refetch();
-    } finally {
-      setDeleting(false);
-    }
-  };
 
   return (
     <Card>
@@ -83,22 +63,16 @@ export default function LeadDetailPage() {
         <Descriptions.Item label={t("accounts.created")}>{format.dateTime(data.created_at)}</Descriptions.Item>
         <Descriptions.Item label={t("accounts.updated")}>{format.dateTime(data.updated_at)}</Descriptions.Item>
       </Descriptions>
-      <Modal
+      <DeleteRecordDialog
         open={confirmingDelete}
-        title={t("leads.deleteTitle")}
-        onCancel={() => setConfirmingDelete(false)}
-        footer={[
-          <Button key="cancel" onClick={() => setConfirmingDelete(false)} disabled={deleting}>
-            {t("common.cancel")}
-          </Button>,
-          <Button key="delete" danger type="primary" loading={deleting} onClick={remove}>
-            {t("common.delete")}
-          </Button>,
-        ]}
-      >
-        <ErrorAlert error={deleteError} />
-        <Typography.Paragraph>{t("accounts.deleteText", { name: data.company_name })}</Typography.Paragraph>
-      </Modal>
+        onClose={() => setConfirmingDelete(false)}
+        resource="leads"
+        id={data.id}
+        name={data.company_name}
+        remove={() => api.leads.remove(data.id, etag)}
+        then="/leads"
+        onRefused={() => void lead.refetch()}
+      />
     </Card>
   );
 }

@@ -1,14 +1,10 @@
-import { PlusOutlined } from "@ant-design/icons";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { Button, Flex, Space, Tag, Typography } from "antd";
+import { Button, Tag } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import type { Opportunity } from "../../api/client";
-import { useApi, useMe } from "../../auth/AuthProvider";
+import { useApi } from "../../auth/AuthProvider";
 import { useAccountName } from "../../components/AccountSelect";
-import { CursorPager, useCursorPages } from "../../components/CursorPager";
-import { ErrorAlert } from "../../components/ErrorAlert";
-import { PlainTable } from "../../components/PlainTable";
+import { ListPage, useListPage } from "../../components/ListPage";
 import { useUsers } from "../../components/users";
 import { useTenantFormat } from "../../format/useTenantFormat";
 import { useStages } from "../../sales/useStages";
@@ -18,42 +14,19 @@ export const STATUS_COLORS: Record<string, string> = { open: "blue", won: "green
 export default function OpportunitiesListPage() {
   const { t } = useTranslation();
   const api = useApi();
-  const me = useMe();
   const navigate = useNavigate();
-  const pages = useCursorPages();
-  const page = useQuery({
-    queryKey: ["opportunities", "list", pages.cursor],
-    queryFn: () => api.opportunities.list({ limit: 50, cursor: pages.cursor }),
-    placeholderData: keepPreviousData,
-  });
+  const list = useListPage("opportunities", ({ cursor }) => api.opportunities.list({ limit: 50, cursor }));
   const columns = useOpportunityColumns();
-
   return (
-    <>
-      <Flex justify="space-between" align="center" wrap gap={16} style={{ marginBottom: 16 }}>
-        <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>
-          {t("opportunities.title")}
-        </Typography.Title>
-        <Space wrap>
-          <Button onClick={() => navigate("/pipeline")}>{t("pipeline.open")}</Button>
-          {me.permissions.includes("opportunities:write") && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate("/opportunities/new")}>
-              {t("opportunities.new")}
-            </Button>
-          )}
-        </Space>
-      </Flex>
-      <ErrorAlert error={page.error} onRetry={() => void page.refetch()} />
-      <PlainTable<Opportunity>
-        caption={t("opportunities.title")}
-        rowKey={(opportunity) => opportunity.id}
-        loading={page.isFetching}
-        rows={page.data?.items ?? []}
-        emptyText={t("opportunities.empty")}
-        columns={columns}
-      />
-      <CursorPager pages={pages} nextCursor={page.data?.next_cursor} busy={page.isFetching} />
-    </>
+    <ListPage<Opportunity>
+      title={t("opportunities.title")}
+      list={list}
+      actions={<Button onClick={() => navigate("/pipeline")}>{t("pipeline.open")}</Button>}
+      create={{ permission: "opportunities:write", path: "/opportunities/new", label: t("opportunities.new") }}
+      rowKey={(opportunity) => opportunity.id}
+      empty={{ none: t("opportunities.empty") }}
+      columns={columns}
+    />
   );
 }
 

@@ -1,10 +1,11 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Descriptions, Flex, Modal, Skeleton, Space, Tabs, Tag, Timeline, Typography } from "antd";
+import { App, Button, Card, Descriptions, Flex, Skeleton, Space, Tabs, Tag, Timeline, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import type { Opportunity, Tagged } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
+import { DeleteRecordDialog } from "../../components/DeleteRecordDialog";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { useUsers } from "../../components/users";
 import { useTenantFormat } from "../../format/useTenantFormat";
@@ -26,7 +27,6 @@ export default function OpportunityDetailPage() {
   const { stages, nameOf } = useStages();
   const [moving, setMoving] = useState<{ initial?: string } | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
-  const [deleteError, setDeleteError] = useState<unknown>(null);
   const queryKey = ["opportunities", "one", opportunityId];
   const opportunity = useQuery({ queryKey, queryFn: () => api.opportunities.get(opportunityId) });
 
@@ -49,20 +49,6 @@ export default function OpportunityDetailPage() {
     void queryClient.invalidateQueries({ queryKey: ["opportunities", "list"] });
     void queryClient.invalidateQueries({ queryKey: ["opportunities", "board"] });
     void queryClient.invalidateQueries({ queryKey: ["opportunities", "ofAccount"] });
-  };
-
-  const remove = async () => {
-    setDeleteError(null);
-    try {
-      await api.opportunities.remove(data.id, opportunity.data.etag);
-      queryClient.removeQueries({ queryKey });
-      void queryClient.invalidateQueries({ queryKey: ["opportunities"] });
-      void message.success(t("opportunities.deleted_message"));
-      navigate("/opportunities");
-    } catch (error) {
-      setDeleteError(error);
-      void opportunity.refetch();
-    }
   };
 
   const history = [...data.stage_history].reverse();
@@ -167,18 +153,16 @@ export default function OpportunityDetailPage() {
           onMoved={moved}
         />
       )}
-      <Modal
+      <DeleteRecordDialog
         open={confirmingDelete}
-        title={t("opportunities.deleteTitle")}
-        onCancel={() => setConfirmingDelete(false)}
-        onOk={remove}
-        okText={t("common.delete")}
-        okButtonProps={{ danger: true }}
-        cancelText={t("common.cancel")}
-      >
-        <ErrorAlert error={deleteError} />
-        <Typography.Paragraph>{t("accounts.deleteText", { name: data.name })}</Typography.Paragraph>
-      </Modal>
+        onClose={() => setConfirmingDelete(false)}
+        resource="opportunities"
+        id={data.id}
+        name={data.name}
+        remove={() => api.opportunities.remove(data.id, opportunity.data.etag)}
+        then="/opportunities"
+        onRefused={() => void opportunity.refetch()}
+      />
     </Space>
   );
 }

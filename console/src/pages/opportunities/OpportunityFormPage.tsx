@@ -1,23 +1,15 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Form, Input, Select, Skeleton, Space, Typography } from "antd";
+import { Form, Input, Select, Space } from "antd";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams, useSearchParams } from "react-router";
 import type { Opportunity, Tagged } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
 import { AccountSelect } from "../../components/AccountSelect";
-import { ConflictDialog } from "../../components/ConflictDialog";
-import { ErrorAlert } from "../../components/ErrorAlert";
-import { FormProblems } from "../../components/FormProblems";
+import { LoadedRecord, RecordFormCard, useRecordSaved } from "../../components/RecordFormPage";
 import { UserSelect } from "../../components/users";
 import { useVersionedForm } from "../../forms/useVersionedForm";
 import { useStages } from "../../sales/useStages";
-import {
-  changedFields,
-  createBody,
-  formValues,
-  OPPORTUNITY_FIELDS,
-  type OpportunityFormValues,
-} from "./opportunityForm";
+import * as opportunityForm from "./opportunityForm";
+import { formValues, OPPORTUNITY_FIELDS, type OpportunityFormValues } from "./opportunityForm";
 
 // The amount field also carries errors the API names on amount.amount / amount.currency.
 const REGISTERED = [...OPPORTUNITY_FIELDS.map((field) => [field]), ["currency"]];
@@ -27,15 +19,11 @@ const DECIMAL = /^-?[0-9][0-9,]*(\.[0-9]{1,4})?$/;
 export default function OpportunityFormPage() {
   const { opportunityId } = useParams();
   const api = useApi();
-  const loaded = useQuery({
-    queryKey: ["opportunities", "one", opportunityId],
-    queryFn: () => api.opportunities.get(opportunityId!),
-    enabled: Boolean(opportunityId),
-  });
-  if (!opportunityId) return <OpportunityForm />;
-  if (loaded.isPending) return <Skeleton active />;
-  if (loaded.error) return <ErrorAlert error={loaded.error} onRetry={() => void loaded.refetch()} />;
-  return <OpportunityForm key={opportunityId} loaded={loaded.data} onReload={() => loaded.refetch().then((r) => r.data)} />;
+  return (
+    <LoadedRecord resource="opportunities" id={opportunityId} get={api.opportunities.get}>
+      {(loaded, reload) => <OpportunityForm key={opportunityId} loaded={loaded} onReload={reload} />}
+    </LoadedRecord>
+  );
 }
 
 function OpportunityForm({
@@ -50,8 +38,6 @@ function OpportunityForm({
   const me = useMe();
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const queryClient = useQueryClient();
-  const { message } = App.useApp();
   const { stages, nameOf } = useStages();
   const [form] = Form.useForm<OpportunityFormValues>();
   const saving = useVersionedForm({
@@ -59,99 +45,70 @@ function OpportunityForm({
     registered: REGISTERED,
     loaded,
     reload: onReload,
-    toValues: formValues,
-    createBody,
-    patchOf: changedFields,
-    create: api.opportunities.create,
-    update: api.opportunities.update,
-    overwrite: api.opportunities.overwrite,
-    onSaved: (opportunity, outcome) => {
-      queryClient.setQueryData(["opportunities", "one", opportunity.id], undefined);
-      void queryClient.invalidateQueries({ queryKey: ["opportunities"] });
-      if (outcome !== "unchanged") {
-        void message.success(t(outcome === "created" ? "opportunities.created_message" : "opportunities.saved_message"));
-      }
-      navigate(`/opportunities/${opportunity.id}`);
-    },
+    mapping: opportunityForm,
+    client: api.opportunities,
+    onSaved: useRecordSaved<Opportunity>("opportunities", (opportunity) => navigate(`/opportunities/${opportunity.id}`)),
   });
   const editing = saving.base;
   const currencies = [...new Set([me.tenant.base_currency, ...CURRENCIES])];
 
   return (
-    <Card>
-      <Typography.Title level={1} style={{ fontSize: 24 }}>
-        {editing ? t("opportunities.editTitle") : t("opportunities.newTitle")}
-      </Typography.Title>
-      <FormProblems error={saving.formError} unplaced={saving.unplaced} />
-      <Form<OpportunityFormValues>
-        form={form}
-        layout="vertical"
-        style={{ maxWidth: 640 }}
-        disabled={saving.busy}
-        onFinish={saving.submit}
-        initialValues={
-          editing
+    <RecordFormCard<OpportunityFormValues>
+      title={editing ? t("opportunities.editTitle") : t("opportunities.newTitle")}
+      form={form}
+      saving={saving}
+      initialValues={editing
             ? formValues(editing.data)
-            : { account_id: params.get("account") ?? undefined, currency: me.tenant.base_currency, owner_user_id: me.user?.id }
-        }
+            : { account_id: params.get("account") ?? undefined, currency: me.tenant.base_currency, owner_user_id: me.user?.id }}
+      onCancel={() => navigate(editing ? `/opportunities/${editing.data.id}` : "/opportunities")}
+    >
+      <Form.Item
+        label={t("opportunities.name")}
+        name="name"
+        rules={[{ required: true, whitespace: true, message: t("opportunities.nameRequired") }]}
       >
+        <Input maxLength={200} />
+      </Form.Item>
+      <Form.Item label={t("contacts.account")} name="account_id" rules={[{ required: true, message: t("sales.accountRequired") }]}>
+        <AccountSelect disabled={Boolean(editing)} aria-label={t("contacts.account")} />
+      </Form.Item>
+      <Space align="start" wrap>
         <Form.Item
-          label={t("opportunities.name")}
-          name="name"
-          rules={[{ required: true, whitespace: true, message: t("opportunities.nameRequired") }]}
+          label={t("opportunities.amount")}
+          name="amount"
+          rules={[
+            { required: true, message: t("opportunities.amountRequired") },
+            { pattern: DECIMAL, message: t("opportunities.amountInvalid") },
+          ]}
         >
-          <Input maxLength={200} />
+          <Input inputMode="decimal" maxLength={24} style={{ width: 240 }} />
         </Form.Item>
-        <Form.Item label={t("contacts.account")} name="account_id" rules={[{ required: true, message: t("sales.accountRequired") }]}>
-          <AccountSelect disabled={Boolean(editing)} aria-label={t("contacts.account")} />
+        <Form.Item label={t("opportunities.currency")} name="currency" rules={[{ required: true }]}>
+          <Select aria-label={t("opportunities.currency")} style={{ width: 120 }} options={currencies.map((code) => ({ value: code, label: code }))} />
         </Form.Item>
-        <Space align="start" wrap>
-          <Form.Item
-            label={t("opportunities.amount")}
-            name="amount"
-            rules={[
-              { required: true, message: t("opportunities.amountRequired") },
-              { pattern: DECIMAL, message: t("opportunities.amountInvalid") },
-            ]}
-          >
-            <Input inputMode="decimal" maxLength={24} style={{ width: 240 }} />
-          </Form.Item>
-          <Form.Item label={t("opportunities.currency")} name="currency" rules={[{ required: true }]}>
-            <Select aria-label={t("opportunities.currency")} style={{ width: 120 }} options={currencies.map((code) => ({ value: code, label: code }))} />
-          </Form.Item>
-        </Space>
-        <Form.Item
-          label={t("opportunities.expectedClose")}
-          name="expected_close_date"
-          rules={[{ required: true, message: t("opportunities.expectedCloseRequired") }]}
-        >
-          <Input type="date" style={{ width: 240 }} />
+      </Space>
+      <Form.Item
+        label={t("opportunities.expectedClose")}
+        name="expected_close_date"
+        rules={[{ required: true, message: t("opportunities.expectedCloseRequired") }]}
+      >
+        <Input type="date" style={{ width: 240 }} />
+      </Form.Item>
+      {!editing && (
+        <Form.Item label={t("opportunities.stage")} name="stage" extra={t("opportunities.stageHelp")}>
+          <Select
+            aria-label={t("opportunities.stage")}
+            allowClear
+            options={stages.filter((stage) => stage.kind === "open").map((stage) => ({ value: stage.key, label: nameOf(stage.key) }))}
+          />
         </Form.Item>
-        {!editing && (
-          <Form.Item label={t("opportunities.stage")} name="stage" extra={t("opportunities.stageHelp")}>
-            <Select
-              aria-label={t("opportunities.stage")}
-              allowClear
-              options={stages.filter((stage) => stage.kind === "open").map((stage) => ({ value: stage.key, label: nameOf(stage.key) }))}
-            />
-          </Form.Item>
-        )}
-        <Form.Item label={t("sales.businessLine")} name="business_line">
-          <Input maxLength={200} />
-        </Form.Item>
-        <Form.Item label={t("sales.owner")} name="owner_user_id">
-          <UserSelect aria-label={t("sales.owner")} allowClear={false} />
-        </Form.Item>
-        <Space>
-          <Button type="primary" htmlType="submit" loading={saving.busy}>
-            {t("common.save")}
-          </Button>
-          <Button htmlType="button" onClick={() => navigate(editing ? `/opportunities/${editing.data.id}` : "/opportunities")}>
-            {t("common.cancel")}
-          </Button>
-        </Space>
-      </Form>
-      <ConflictDialog subject="record" {...saving.conflictDialog} />
-    </Card>
+      )}
+      <Form.Item label={t("sales.businessLine")} name="business_line">
+        <Input maxLength={200} />
+      </Form.Item>
+      <Form.Item label={t("sales.owner")} name="owner_user_id">
+        <UserSelect aria-label={t("sales.owner")} allowClear={false} />
+      </Form.Item>
+    </RecordFormCard>
   );
 }
