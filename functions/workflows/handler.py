@@ -17,6 +17,7 @@ from servicejob.domain import imports
 from servicejob.domain.reminders import run_reminders
 from servicejob.domain.tenants import SignupRequest, TenantStatus
 from servicejob.domain.users import AlreadyInvited, EmailUnavailable
+from servicejob.domain.visibility_backfill import run_backfill
 from servicejob.observability import logger
 from servicejob.tenancy.context import system_context
 from servicejob.workflows.reminders import unqualified_function_arn
@@ -118,6 +119,22 @@ def mark_failed(state: dict) -> dict:
     return {"status": tenant.status.value}
 
 
+def backfill_visibility(state: dict) -> dict:
+    """Tags a tenant's records written before record visibility (docs/operations.md): call again until done."""
+    ctx = system_context(state["tenant_id"], "visibility-backfill", state.get("correlation_id", ""))
+    progress = run_backfill(
+        ctx, dependencies().visibility_backfill, int(state.get("max_pages", 20)), bool(state.get("restart"))
+    )
+    return {
+        "status": progress.status.value,
+        "entity_type": progress.entity_type,
+        "examined": progress.examined,
+        "tagged": progress.tagged,
+        "started_at": progress.started_at,
+        "updated_at": progress.updated_at,
+    }
+
+
 # ---- ImportJob ------------------------------------------------------------------------------------------
 # A commit task writes chunks for this long, then hands back to the state machine, which calls it again.
 IMPORT_COMMIT_SECONDS = 240
@@ -157,6 +174,7 @@ TASKS: dict[str, Callable[[dict], dict]] = {
     "import_commit": import_commit,
     "import_failed": import_failed,
     "send_reminders": send_reminders,
+    "backfill_visibility": backfill_visibility,
 }
 
 

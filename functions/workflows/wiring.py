@@ -28,6 +28,7 @@ from servicejob.dal.sales_stages import SETTINGS_KIND, DynamoSalesStagesReposito
 from servicejob.dal.tenant_access import TenantClients
 from servicejob.dal.tenants import DynamoTenantRepository
 from servicejob.dal.users import USER_KIND, DynamoUserRepository
+from servicejob.dal.visibility_backfill import DynamoVisibilityBackfill
 from servicejob.deployment_spec import USER_POOL
 from servicejob.domain.accounts import AccountRepository
 from servicejob.domain.activities import ActivityRepository
@@ -36,6 +37,7 @@ from servicejob.domain.imports import ImportServices
 from servicejob.domain.reminders import ReminderDelivery, ReminderLedger, ReminderSettingsRepository
 from servicejob.domain.tenants import TenantRepository
 from servicejob.domain.users import Invitations
+from servicejob.domain.visibility_backfill import AudienceBackfill
 from servicejob.notify.mailer import SesMailer
 from servicejob.notify.reminders import NotifyWithDigest
 from servicejob.workflows.onboarding import TenantScheduleGroups, TenantUsageKeys
@@ -55,6 +57,7 @@ class Dependencies:
     reminder_settings: ReminderSettingsRepository
     reminder_ledger: ReminderLedger
     reminder_delivery: ReminderDelivery
+    visibility_backfill: AudienceBackfill
 
 
 @lru_cache(maxsize=1)
@@ -109,6 +112,11 @@ def dependencies() -> Dependencies:
         reminder_ledger=DynamoReminderLedger(clients, settings.table_name),
         reminder_delivery=NotifyWithDigest(
             DynamoNotificationRepository(clients, settings.table_name, cursors), users, mailer, settings.console_url
+        ),
+        visibility_backfill=DynamoVisibilityBackfill(
+            clients,
+            settings.table_name,
+            [*record_stores.values(), store(ACTIVITY_KIND)],
         ),
     )
 

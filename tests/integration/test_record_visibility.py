@@ -259,3 +259,144 @@ def test_a_user_who_changes_team_takes_their_records_along(firm, table_stream):
         assert firm.call("amy", "GET", path)[0] == 200
         assert firm.call("ann", "GET", path)[0] == 404
         assert record["id"] not in firm.listed_ids("max", f"/v1/{record_type}")
+
+
+def test_each_role_gets_lists_and_updates_exactly_the_activities_of_its_scope(firm):
+    # Given a call amy (Audit HK) plans on her account and one tom (Tax) plans on his
+    activities, timelines = {}, {}
+    for maker in ("amy", "tom"):
+        account = firm.created(maker, "/v1/accounts", {"name": f"{maker} client"})[2]
+        body = {
+            "kind": "call",
+            "subject": f"{maker} calls",
+            "due_at": "2027-01-04T02:00:00Z",
+            "account_id": account["id"],
+        }
+        activities[maker] = firm.created(maker, "/v1/activities", body)[2]
+        timelines[maker] = f"/v1/accounts/{account['id']}/activities"
+    for caller, (sees_amys, sees_toms, may_write) in EXPECTED.items():
+        if caller == "integration":
+            continue  # its key holds no activities scope
+        listed = firm.listed_ids(caller, "/v1/activities")
+        for maker, visible in (("amy", sees_amys), ("tom", sees_toms)):
+            activity = activities[maker]
+            path = f"/v1/activities/{activity['id']}"
+            # Then a get, the list and the account's timeline show it exactly when it is in scope
+            assert firm.call(caller, "GET", path)[0] == (200 if visible else 404), (caller, maker)
+            assert (activity["id"] in listed) is visible, (caller, maker)
+            if visible:
+                assert activity["id"] in firm.listed_ids(caller, timelines[maker]), (caller, maker)
+            # And completing it is allowed in scope to roles that write, 404 out of scope, 403 without writes
+            status, _, body = firm.call(
+                caller, "PATCH", path, {"subject": "called back"}, headers={"If-Match": f'"{activity["version"]}"'}
+            )
+            assert status == ((200 if visible else 404) if may_write else 403), (caller, maker, body)
+            if status == 200:
+                activity["version"] = body["version"]
+
+
+def test_converting_a_lead_into_another_teams_account_is_refused_like_a_missing_one(firm):
+    amys, toms = firm.create_records("amy"), firm.create_records("tom")
+    opportunity = {"name": "deal", "amount": {"amount": "1", "currency": "HKD"}, "expected_close_date": "2027-03-31"}
+    # When amy converts her lead into tom's account, which she does not see
+    status, _, problem = firm.call(
+        "amy",
+        "POST",
+        f"/v1/leads/{amys['leads']['id']}/convert",
+        {"account": {"account_id": toms["accounts"]["id"]}, "opportunity": opportunity},
+    )
+    # Then it is answered as for an account that does not exist, and nothing is written
+    assert status == 422 and [e["field"] for e in problem["errors"]] == ["account.account_id"], problem
+    assert firm.call("amy", "GET", f"/v1/leads/{amys['leads']['id']}")[2]["version"] == 1
+    assert firm.listed_ids("ada", f"/v1/accounts/{toms['accounts']['id']}/opportunities") == {
+        toms["opportunities"]["id"]
+    }
+
+
+def test_the_transactions_own_account_check_refuses_an_account_out_of_the_callers_scope(firm):
+    """The conversion reads the account first; the transaction checks again, so an account handed to
+    another team between that read and the write still writes nothing."""
+    from servicejob.auth.permissions import Role
+    from servicejob.dal.accounts import ACCOUNT_KIND
+    from servicejob.dal.entity_store import EntityStore
+    from servicejob.dal.leads import LEAD_KIND
+    from servicejob.dal.pagination import CursorCodec
+    from servicejob.dal.tenant_access import TenantClients
+    from servicejob.dal.unit_of_work import TransactionRefused, UnitOfWork
+    from servicejob.tenancy.context import PrincipalKind, TenantContext
+
+    toms = firm.create_records("tom")
+    amy = firm.users["amy"]
+    ctx = TenantContext(firm.api.tenant_id, amy["id"], PrincipalKind.USER, role=Role.SALES, team=amy["team"])
+    settings = get_settings()
+    clients, cursors = TenantClients(settings), CursorCodec(b"test")
+    work = UnitOfWork(clients, ctx)
+    work.require_exists(
+        "account", EntityStore(clients, ACCOUNT_KIND, settings.table_name, cursors), toms["accounts"]["id"]
+    )
+    work.create(
+        "lead",
+        EntityStore(clients, LEAD_KIND, settings.table_name, cursors),
+        "01" + "B" * 24,
+        {"company_name": "never written", "source": "web", "status": "new"},
+    )
+    with pytest.raises(TransactionRefused) as refused:
+        work.commit()
+    assert list(refused.value.failed) == ["account"]
+    assert firm.call("ada", "GET", f"/v1/leads/{'01' + 'B' * 24}")[0] == 404
+
+
+def merge(firm, caller, survivor, duplicate):
+    body = {"duplicate_id": duplicate["id"], "survivor_version": 1, "duplicate_version": 1}
+    return firm.call(caller, "POST", f"/v1/accounts/{survivor['id']}/merge", body)
+
+
+def test_a_team_scoped_merge_moves_every_child_and_each_stays_with_its_owners_team(firm):
+    # Given two of amy's accounts; the duplicate also holds a contact and a deal that Tax (tom) owns
+    survivor = firm.created("amy", "/v1/accounts", {"name": "Survivor Ltd"})[2]
+    duplicate = firm.created("amy", "/v1/accounts", {"name": "Survivor Limited"})[2]
+    amys_contact = firm.created("amy", "/v1/contacts", {"account_id": duplicate["id"], "name_en": "Amy's"})[2]
+    toms_contact = firm.created(
+        "ada",
+        "/v1/contacts",
+        {"account_id": duplicate["id"], "name_en": "Tom's", "responsible_user_id": firm.users["tom"]["id"]},
+    )[2]
+    toms_deal = firm.created(
+        "ada",
+        "/v1/opportunities",
+        {
+            "name": "tax deal",
+            "account_id": duplicate["id"],
+            "amount": {"amount": "5", "currency": "HKD"},
+            "expected_close_date": "2027-03-31",
+            "owner_user_id": firm.users["tom"]["id"],
+        },
+    )[2]
+    # When amy merges the duplicate into the survivor
+    status, _, result = merge(firm, "amy", survivor, duplicate)
+    # Then every child moved, hers and Tax's alike, and nobody's view of a child changed
+    assert status == 200, result
+    assert result["moved"] == {"contact": 2, "opportunity": 1}
+    contacts = f"/v1/accounts/{survivor['id']}/contacts"
+    assert firm.listed_ids("amy", contacts) == {amys_contact["id"]}
+    assert firm.listed_ids("ada", contacts) == {amys_contact["id"], toms_contact["id"]}
+    status, _, deal = firm.call("tom", "GET", f"/v1/opportunities/{toms_deal['id']}")
+    assert status == 200 and deal["account_id"] == survivor["id"]
+    assert firm.call("amy", "GET", f"/v1/opportunities/{toms_deal['id']}")[0] == 404
+    # And the merged-away account has left her team's list as well as the gets
+    assert duplicate["id"] not in firm.listed_ids("ann", "/v1/accounts")
+    assert firm.call("amy", "GET", f"/v1/accounts/{duplicate['id']}")[0] == 404
+
+
+def test_a_merge_involving_an_account_out_of_the_callers_scope_writes_nothing(firm):
+    amys, toms = firm.create_records("amy"), firm.create_records("tom")
+    # Into tom's account: the survivor is not hers to see, 404
+    status, _, problem = merge(firm, "amy", toms["accounts"], amys["accounts"])
+    assert status == 404, problem
+    # Tom's account into hers: the duplicate is answered as one that does not exist, 422 naming it
+    status, _, problem = merge(firm, "amy", amys["accounts"], toms["accounts"])
+    assert status == 422 and [e["field"] for e in problem["errors"]] == ["duplicate_id"], problem
+    # And both accounts are as they were
+    for account in (amys["accounts"], toms["accounts"]):
+        status, _, seen = firm.call("ada", "GET", f"/v1/accounts/{account['id']}")
+        assert status == 200 and seen["version"] == 1 and seen.get("merging_into") is None, seen

@@ -38,8 +38,9 @@ class DynamoAccountMerges:
         self._children = [EntityStore(clients, kind, table_name, cursors) for kind in MERGED_CHILD_KINDS]
 
     def state(self, ctx: TenantContext, account_id: str) -> MergeState | None:
+        """None for an account the caller does not see (a merged-away one keeps only its `merged_into`)."""
         item = self._raw_account(ctx, account_id)
-        if item is None:
+        if item is None or ("deleted_at" not in item and not self._accounts.visible(ctx, item)):
             return None
         return MergeState(
             version=int(item["version"]["N"]),
@@ -55,12 +56,11 @@ class DynamoAccountMerges:
             ctx, duplicate_id, self._touch(ctx, {"merging_into": survivor_id}), [], duplicate_version
         )
         mark["ConditionExpression"] += " AND attribute_not_exists(merging_into)"
-        survivor_check = {
-            "TableName": self._table,
-            "Key": self._account_key(ctx, survivor_id),
-            "ConditionExpression": f"{_LIVE} AND #version = :expected AND attribute_not_exists(merging_into)",
-            "ExpressionAttributeNames": {"#version": "version"},
-            "ExpressionAttributeValues": {":expected": {"N": str(survivor_version)}},
+        survivor_check = self._accounts.exists_check(ctx, survivor_id)
+        survivor_check["ConditionExpression"] += " AND #version = :expected AND attribute_not_exists(merging_into)"
+        survivor_check["ExpressionAttributeNames"]["#version"] = "version"
+        survivor_check["ExpressionAttributeValues"] = survivor_check.get("ExpressionAttributeValues", {}) | {
+            ":expected": {"N": str(survivor_version)}
         }
         self._transact(
             ctx, [{"Update": mark}, {"ConditionCheck": survivor_check}], "The accounts changed; reload both."
@@ -84,6 +84,7 @@ class DynamoAccountMerges:
                         store.parent_update_sets(ctx, child["id"]["S"], survivor_id),
                         [],
                         int(child["version"]["N"]),
+                        any_audience=True,  # children follow their account, whoever's they are
                     )
                 }
                 for store, child in batch
@@ -117,7 +118,7 @@ class DynamoAccountMerges:
                 {"deleted_at": now_iso(), "deleted_by": ctx.actor, "expiration": utc_now() + DELETED_RETENTION}
                 | {"merged_into": survivor_id},
             ),
-            ["merging_into", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK"],
+            ["merging_into", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK"],
             int(duplicate["version"]["N"]),
         )
         delete["ConditionExpression"] += " AND merging_into = :survivor"

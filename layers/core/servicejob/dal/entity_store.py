@@ -118,7 +118,7 @@ class EntityStore(Generic[I]):
     def get(self, ctx: TenantContext, entity_id: str) -> I:
         response = self._client(ctx).get_item(TableName=self._table, Key=self._key(ctx, entity_id), ConsistentRead=True)
         item = response.get("Item")
-        if not item or "deleted_at" in item or not self._visible(ctx, item):
+        if not item or "deleted_at" in item or not self.visible(ctx, item):
             raise NotFound(f"No {self._kind.name} with id {entity_id}.")
         return self._kind.item_class.from_raw_data(item)
 
@@ -318,19 +318,24 @@ class EntityStore(Generic[I]):
         return self.update_request(ctx, entity_id, sets, removes, expected_version)
 
     def exists_check(self, ctx: TenantContext, entity_id: str) -> dict:
-        """A transaction's ConditionCheck: the entity exists and is not deleted."""
-        return {
+        """A transaction's ConditionCheck: the entity exists, is not deleted and the caller sees it."""
+        check: dict[str, Any] = {
             "TableName": self._table,
             "Key": self._key(ctx, entity_id),
             "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(#deleted_at)",
             "ExpressionAttributeNames": {"#deleted_at": "deleted_at"},
         }
+        mine = self._caller_audience_pk(ctx)
+        if mine is not None:
+            check["ConditionExpression"] += " AND GSI4PK = :audience"
+            check["ExpressionAttributeValues"] = {":audience": {"S": mine}}
+        return check
 
     def write_refused(
         self, ctx: TenantContext, entity_id: str, expected: int, current: Mapping[str, Any] | None
     ) -> NotFound | VersionConflict:
         """Why a versioned write's condition failed, from the item as it was (None: absent)."""
-        if not current or "deleted_at" in current or not self._visible(ctx, current):
+        if not current or "deleted_at" in current or not self.visible(ctx, current):
             return NotFound(f"No {self._kind.name} with id {entity_id}.")
         version = int(current["version"]["N"])
         return VersionConflict(
@@ -361,9 +366,19 @@ class EntityStore(Generic[I]):
         return self._conditional_update(ctx, entity_id, sets, removes, expected_version, companions)
 
     def update_request(
-        self, ctx: TenantContext, entity_id: str, sets: Mapping[str, Any], removes: Sequence[str], expected: int
+        self,
+        ctx: TenantContext,
+        entity_id: str,
+        sets: Mapping[str, Any],
+        removes: Sequence[str],
+        expected: int,
+        any_audience: bool = False,
     ) -> dict:
-        """The conditional UpdateItem request (for a transaction of several entities, e.g. a merge)."""
+        """The conditional UpdateItem request (for a transaction of several entities, e.g. a merge).
+
+        `any_audience` drops the caller's audience condition: only for a write that follows one the
+        caller was allowed (a merged account's children follow it, whoever they belong to).
+        """
         names: dict[str, str] = {"#version": "version", "#deleted_at": "deleted_at"}
         values: dict[str, Any] = {":expected": {"N": str(expected)}, ":one": {"N": "1"}}
         set_clauses = ["#version = #version + :one"]
@@ -377,7 +392,7 @@ class EntityStore(Generic[I]):
                 names[f"#r{position}"] = self._attr_name(name)
             expression += " REMOVE " + ", ".join(f"#r{position}" for position in range(len(removes)))
         condition = _CURRENT_VERSION_OF_A_LIVE_ITEM
-        mine = self._caller_audience_pk(ctx)
+        mine = None if any_audience else self._caller_audience_pk(ctx)
         if mine is not None:  # a team-scoped caller writes only records their audience sees
             condition += " AND GSI4PK = :audience"
             values[":audience"] = {"S": mine}
@@ -429,6 +444,64 @@ class EntityStore(Generic[I]):
             if "LastEvaluatedKey" not in response:
                 return moved
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def tag_missing_audiences(
+        self, ctx: TenantContext, limit: int, start_key: dict | None = None
+    ) -> tuple[int, int, dict | None]:
+        """Tags one page of records written before visibility existed with their owner's audience.
+
+        A background pass (the visibility backfill), not a request path: one Query of the type's list
+        (GSI1) keeping the records without an audience, then per record one conditional UpdateItem that
+        leaves `version` alone (no audit entry, no stale ETag) and applies only while the record is
+        still untagged (a write meanwhile tagged it itself). A record without owner field or user
+        creator (made by an API key) stays untagged: the roles that see all see it, as when created.
+        Returns (records examined, records tagged, the page's LastEvaluatedKey).
+        """
+        owner_field = self._kind.owner_field
+        if owner_field is None:
+            return 0, 0, None
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": table_spec.GSI1.name,
+            "KeyConditionExpression": "GSI1PK = :pk",
+            "FilterExpression": "attribute_not_exists(GSI4PK)",
+            "ProjectionExpression": "PK, SK, id, #owner, created_by",
+            "ExpressionAttributeNames": {"#owner": self._attr_name(owner_field)},
+            "ExpressionAttributeValues": {":pk": {"S": keys.type_list_pk(ctx.tenant_id, self._kind.name)}},
+            "Limit": limit,
+        }
+        if start_key:
+            request["ExclusiveStartKey"] = start_key
+        response = self._client(ctx).query(**request)
+        found = response.get("Items", [])
+        teams: dict[str, str | None] = {}
+        tagged = 0
+        for raw in found:
+            owner = raw.get(self._attr_name(owner_field), {}).get("S")
+            creator_kind, _, creator = raw.get("created_by", {}).get("S", "").partition(":")
+            owner = owner or (creator if creator_kind == PrincipalKind.USER.value else None)
+            if not owner:
+                continue
+            if owner not in teams:
+                teams[owner] = self._team_of(ctx, owner)
+            record_audience = visibility.audience(owner, teams[owner])
+            try:
+                self._client(ctx).update_item(
+                    TableName=self._table,
+                    Key={table_spec.PK: raw[table_spec.PK], table_spec.SK: raw[table_spec.SK]},
+                    UpdateExpression="SET GSI4PK = :audience, GSI4SK = :id, visibility_owner = :owner",
+                    ConditionExpression="attribute_exists(PK) AND attribute_not_exists(GSI4PK)",
+                    ExpressionAttributeValues={
+                        ":audience": {"S": keys.audience_pk(ctx.tenant_id, self._kind.name, record_audience)},
+                        ":id": raw["id"],
+                        ":owner": {"S": owner},
+                    },
+                )
+                tagged += 1
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+        return len(found), tagged, response.get("LastEvaluatedKey")
 
     def parent_update_sets(self, ctx: TenantContext, entity_id: str, parent_id: str) -> dict[str, Any]:
         """The attributes that move a child to another parent: its parent field and its GSI3 keys."""
@@ -565,7 +638,8 @@ class EntityStore(Generic[I]):
         mine = visibility.caller_audience(ctx)
         return keys.audience_pk(ctx.tenant_id, self._kind.name, mine) if mine is not None else None
 
-    def _visible(self, ctx: TenantContext, raw_item: Mapping[str, Any]) -> bool:
+    def visible(self, ctx: TenantContext, raw_item: Mapping[str, Any]) -> bool:
+        """Whether the caller's scope takes in this stored item (auth.visibility)."""
         mine = self._caller_audience_pk(ctx)
         return mine is None or raw_item.get("GSI4PK", {}).get("S") == mine
 

@@ -148,3 +148,8 @@ def rollup_state_pk(tenant_id: str, entity_type: str, entity_id: str) -> str:
 
 
 ROLLUP_STATE = "STATE"
+
+
+def visibility_backfill_pk(tenant_id: str) -> str:
+    """Progress of the pass tagging a tenant's records written before record visibility existed."""
+    return f"{tenant_id}#backfill#visibility"
