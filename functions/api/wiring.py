@@ -11,7 +11,7 @@ from servicejob.dal.account_merge import DynamoAccountMerges
 from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
 from servicejob.dal.activities import ACTIVITY_KIND, DynamoActivityRepository
 from servicejob.dal.api_keys import API_KEY_KIND, DynamoApiKeyRepository
-from servicejob.dal.assignment_rules import DynamoAssignmentRulesRepository
+from servicejob.dal.assignment_rules import ASSIGNMENT_RULES_KIND, DynamoAssignmentRulesRepository
 from servicejob.dal.audit import DynamoAuditRepository
 from servicejob.dal.collaboration import DynamoCommentRepository, DynamoFollowerRepository
 from servicejob.dal.contacts import CONTACT_KIND, DynamoContactRepository
@@ -32,7 +32,7 @@ from servicejob.dal.match_keys import DynamoMatchKeyIndex
 from servicejob.dal.notifications import DynamoNotificationRepository
 from servicejob.dal.opportunities import OPPORTUNITY_KIND, DynamoOpportunityRepository
 from servicejob.dal.pagination import CursorCodec
-from servicejob.dal.quotes import QUOTE_KIND, DynamoQuoteRepository
+from servicejob.dal.quotes import QUOTE_KIND, QUOTE_SETTINGS_KIND, DynamoQuoteRepository, DynamoQuoteSettingsRepository
 from servicejob.dal.rate_limits import DynamoRateLimiter
 from servicejob.dal.reminders import REMINDER_SETTINGS_KIND, DynamoReminderSettingsRepository
 from servicejob.dal.rollups import DynamoRollupRepository
@@ -57,7 +57,7 @@ from servicejob.domain.lead_conversion import ConversionStore
 from servicejob.domain.leads import LeadRepository
 from servicejob.domain.notifications import NotificationRepository
 from servicejob.domain.opportunities import OpportunityRepository
-from servicejob.domain.quotes import QuoteDocuments, QuoteRepository
+from servicejob.domain.quotes import QuoteDocuments, QuoteRepository, QuoteSettingsRepository
 from servicejob.domain.reminders import ReminderSettingsRepository
 from servicejob.domain.reports import RollupReader
 from servicejob.domain.sales_stages import SalesStagesRepository
@@ -102,6 +102,7 @@ class Dependencies:
     comments: CommentRepository
     followers: FollowerRepository
     quotes: QuoteRepository
+    quote_settings: QuoteSettingsRepository
     documents: QuoteDocuments
 
 
@@ -151,7 +152,7 @@ def dependencies() -> Dependencies:
         signup_limiter=DynamoRateLimiter(session.client("dynamodb"), settings.table_name),
         onboarding=StepFunctionsOnboarding(session.client("stepfunctions"), settings.onboarding_state_machine_arn),
         leads=DynamoLeadRepository(lead_store),
-        assignment_rules=DynamoAssignmentRulesRepository(clients, settings.table_name),
+        assignment_rules=DynamoAssignmentRulesRepository(store(ASSIGNMENT_RULES_KIND), clients, settings.table_name),
         mailer=mailer,
         opportunities=DynamoOpportunityRepository(opportunity_store),
         sales_stages=DynamoSalesStagesRepository(EntityStore(clients, SETTINGS_KIND, settings.table_name, cursors)),
@@ -179,5 +180,6 @@ def dependencies() -> Dependencies:
         quotes=DynamoQuoteRepository(
             EntityStore(clients, QUOTE_KIND, settings.table_name, cursors), clients, settings.table_name
         ),
+        quote_settings=DynamoQuoteSettingsRepository(store(QUOTE_SETTINGS_KIND)),
         documents=S3DocumentStore(clients, settings.documents_bucket),
     )

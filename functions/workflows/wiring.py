@@ -9,7 +9,7 @@ from servicejob.auth.user_directory import CognitoUserDirectory
 from servicejob.config import get_settings
 from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
 from servicejob.dal.activities import ACTIVITY_KIND, DynamoActivityRepository
-from servicejob.dal.assignment_rules import DynamoAssignmentRulesRepository
+from servicejob.dal.assignment_rules import ASSIGNMENT_RULES_KIND, DynamoAssignmentRulesRepository
 from servicejob.dal.contacts import CONTACT_KIND
 from servicejob.dal.entity_store import EntityStore
 from servicejob.dal.imports import (
@@ -100,7 +100,7 @@ def dependencies() -> Dependencies:
             mappings=DynamoImportMappingRepository(store(IMPORT_MAPPING_KIND)),
             accounts=DynamoAccountRepository(record_stores[ImportEntity.ACCOUNTS]),
             stages=DynamoSalesStagesRepository(store(SETTINGS_KIND)),
-            assignment=DynamoAssignmentRulesRepository(clients, settings.table_name),
+            assignment=DynamoAssignmentRulesRepository(store(ASSIGNMENT_RULES_KIND), clients, settings.table_name),
             settings=TenantBaseCurrency(tenants),
         ),
         reminder_schedules=ReminderSchedules(session.client("scheduler"), settings.scheduler_role_arn),

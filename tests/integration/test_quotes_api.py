@@ -199,3 +199,39 @@ def test_the_pdf_is_rendered_stored_under_the_tenant_and_downloaded_through_a_sh
         assert expected in text, (expected, text)
     # And another tenant's id answers 404
     assert api.call("GET", f"/v1/quotes/{quote['id']}/pdf", tenant=api.new_tenant())[0] == 404
+
+
+def test_the_tenants_default_tax_rate_prices_a_first_version_that_gives_none(api):
+    # Given the quote defaults as first read: no tax
+    status, headers, defaults = api.call("GET", "/v1/sales-settings/quotes")
+    assert status == 200 and defaults["default_tax_rate_percent"] == "0" and headers["ETag"] == '"1"'
+    # When staff try to change them / Then 403; a bad rate is 422 naming the field, nothing changed
+    assert (
+        api.call(
+            "PUT",
+            "/v1/sales-settings/quotes",
+            {"default_tax_rate_percent": "6"},
+            role="staff",
+            headers={"If-Match": '"1"'},
+        )[0]
+        == 403
+    )
+    status, _, problem = api.call(
+        "PUT", "/v1/sales-settings/quotes", {"default_tax_rate_percent": "101"}, headers={"If-Match": '"1"'}
+    )
+    assert status == 422 and [e["field"] for e in problem["errors"]] == ["default_tax_rate_percent"], problem
+    # When an admin sets 6 % (PRC VAT on services)
+    status, headers, saved = api.call(
+        "PUT", "/v1/sales-settings/quotes", {"default_tax_rate_percent": "6"}, headers={"If-Match": '"1"'}
+    )
+    assert status == 200 and saved["default_tax_rate_percent"] == "6" and headers["ETag"] == '"2"', saved
+    # Then a first version without a rate is taxed at 6 %, one with a rate keeps its own
+    status, _, taxed = create_version(api, new_opportunity(api)["id"], {"lines": AUDIT_LINES[1:]})
+    assert status == 201 and taxed["tax_rate_percent"] == "6" and taxed["tax"]["amount"] == "300.03", taxed
+    status, _, untaxed = create_version(
+        api, new_opportunity(api)["id"], {"lines": AUDIT_LINES, "tax_rate_percent": "0"}
+    )
+    assert status == 201 and untaxed["tax_rate_percent"] == "0"
+    # And a stale If-Match is 412
+    stale = api.call("PUT", "/v1/sales-settings/quotes", {"default_tax_rate_percent": "0"}, headers={"If-Match": '"1"'})
+    assert stale[0] == 412

@@ -13,6 +13,7 @@ from servicejob.domain.quotes import (
     QuoteLineInput,
     QuotePatch,
     QuoteSeries,
+    QuoteSettings,
     create_version,
     priced_lines,
     quote_changes,
@@ -191,10 +192,22 @@ class FakeOpportunities:
         )
 
 
+class FakeQuoteSettings:
+    def __init__(self, default_tax_rate_percent: str = "0"):
+        self.settings = QuoteSettings(
+            default_tax_rate_percent=default_tax_rate_percent, version=1, updated_at="x", updated_by="x"
+        )
+
+    def get_or_create(self, ctx, defaults):
+        return self.settings
+
+
 def test_the_first_version_takes_a_new_number_and_the_callers_language():
     quotes = FakeQuotes()
     ctx = user_context(Role.SALES)
-    fields = create_version(ctx, quotes, FakeOpportunities(), OPPORTUNITY_ID, QuoteInput(lines=[line()]))
+    fields = create_version(
+        ctx, quotes, FakeOpportunities(), FakeQuoteSettings(), OPPORTUNITY_ID, QuoteInput(lines=[line()])
+    )
     assert fields["revision"] == 1
     assert fields["number"].endswith("-0042")
     assert fields["language"] == "en"
@@ -205,7 +218,9 @@ def test_the_next_version_copies_lines_and_terms_unless_replaced():
     previous = quote(tax_rate_percent="6", notes="首輪")
     quotes = FakeQuotes(previous)
     ctx = user_context(Role.SALES)
-    fields = create_version(ctx, quotes, FakeOpportunities(), OPPORTUNITY_ID, QuoteInput(valid_until="2027-02-28"))
+    fields = create_version(
+        ctx, quotes, FakeOpportunities(), FakeQuoteSettings(), OPPORTUNITY_ID, QuoteInput(valid_until="2027-02-28")
+    )
     assert (fields["revision"], fields["number"]) == (2, "Q-2026-0001")
     assert (fields["tax_rate_percent"], fields["notes"], fields["language"]) == ("6", "首輪", "zh-Hant")
     assert fields["valid_until"] == "2027-02-28"
@@ -215,7 +230,14 @@ def test_the_next_version_copies_lines_and_terms_unless_replaced():
 
 def test_staff_cannot_create_quotes():
     with pytest.raises(Forbidden):
-        create_version(user_context(Role.STAFF), FakeQuotes(), FakeOpportunities(), OPPORTUNITY_ID, QuoteInput())
+        create_version(
+            user_context(Role.STAFF),
+            FakeQuotes(),
+            FakeOpportunities(),
+            FakeQuoteSettings(),
+            OPPORTUNITY_ID,
+            QuoteInput(),
+        )
 
 
 def test_the_pdf_font_faces_are_the_regional_noto_sans_cjk_faces():
@@ -235,3 +257,16 @@ def test_every_pdf_language_has_every_label():
 
     assert set(LABELS) == {"en", "zh-Hant", "zh-Hans"}
     assert LABELS["en"].keys() == LABELS["zh-Hant"].keys() == LABELS["zh-Hans"].keys()
+
+
+def test_a_first_version_without_a_tax_rate_takes_the_tenants_default_and_a_later_one_its_predecessors():
+    ctx = user_context(Role.SALES)
+    vat = FakeQuoteSettings("6")
+    first = create_version(ctx, FakeQuotes(), FakeOpportunities(), vat, OPPORTUNITY_ID, QuoteInput(lines=[line()]))
+    assert first["tax_rate_percent"] == "6"
+    given = QuoteInput(lines=[line()], tax_rate_percent="0")
+    assert create_version(ctx, FakeQuotes(), FakeOpportunities(), vat, OPPORTUNITY_ID, given)["tax_rate_percent"] == "0"
+    later = create_version(
+        ctx, FakeQuotes(quote(tax_rate_percent="3")), FakeOpportunities(), vat, OPPORTUNITY_ID, QuoteInput()
+    )
+    assert later["tax_rate_percent"] == "3"

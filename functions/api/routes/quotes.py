@@ -55,7 +55,9 @@ def create_quote_version(
     deps = dependencies()
 
     def create() -> dict:
-        created = quotes.create_version(ctx, deps.quotes, deps.opportunities, opportunity_id, quote)
+        created = quotes.create_version(
+            ctx, deps.quotes, deps.opportunities, deps.quote_settings, opportunity_id, quote
+        )
         return created.model_dump(mode="json")
 
     if idempotency_key:

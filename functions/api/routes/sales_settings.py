@@ -1,4 +1,4 @@
-"""/v1/sales-settings: the tenant's sales stages, reminder settings and customer scorecard (thin routes)."""
+"""/v1/sales-settings: the tenant's sales stages, reminders, customer scorecard and quote defaults (thin routes)."""
 
 from typing import Annotated
 
@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from servicejob.domain import reminders, sales_stages, scorecard
+from servicejob.domain import quotes, reminders, sales_stages, scorecard
 
 from ..openapi_docs import responses
 from ..request_context import tenant_context
@@ -90,4 +90,28 @@ def replace_scorecard_settings(
 ) -> Response[scorecard.ScorecardSettings]:
     ctx = tenant_context(router)
     replaced = scorecard.replace_settings(ctx, dependencies().scorecard_settings, settings, expected_version(if_match))
+    return versioned_response(replaced)
+
+
+@router.get(
+    "/quotes",
+    summary="The tenant's quote defaults (the tax rate of a first version that gives none)",
+    tags=["sales-settings"],
+    responses=responses(200, "The quote defaults"),
+)
+def get_quote_settings() -> Response[quotes.QuoteSettings]:
+    return versioned_response(quotes.get_quote_settings(tenant_context(router), dependencies().quote_settings))
+
+
+@router.put(
+    "/quotes",
+    summary="Replace the quote defaults (If-Match required)",
+    tags=["sales-settings"],
+    responses=responses(200, "The new quote defaults"),
+)
+def replace_quote_settings(
+    settings: quotes.QuoteSettingsInput, if_match: IfMatch = None
+) -> Response[quotes.QuoteSettings]:
+    ctx = tenant_context(router)
+    replaced = quotes.replace_quote_settings(ctx, dependencies().quote_settings, settings, expected_version(if_match))
     return versioned_response(replaced)

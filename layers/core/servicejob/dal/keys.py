@@ -69,10 +69,6 @@ def audit_pk(tenant_id: str, entity_type: str, entity_id: str) -> str:
     return f"{tenant_id}#audit#{entity_type}#{entity_id}"
 
 
-def assignment_rules_pk(tenant_id: str) -> str:
-    return f"{tenant_id}#settings#assignment-rules"
-
-
 def round_robin_counter_pk(tenant_id: str, rule_name: str) -> str:
     return f"{tenant_id}#counter#round-robin#{rule_name}"
 

@@ -136,14 +136,11 @@ class ReminderSettingsItem(EntityItem, discriminator="reminder-settings"):
     digest_email = BooleanAttribute()
 
 
-class AssignmentRulesItem(Item, discriminator="assignment_rules"):
-    """One per tenant: the ordered lead assignment rules, versioned for If-Match."""
+class AssignmentRulesItem(EntityItem, discriminator="assignment_rules"):
+    """One per tenant, `{t}#settings#assignment-rules` / META: the ordered lead assignment rules."""
 
-    version = NumberAttribute()
     rules = JSONAttribute()
-    fallback_user_id = UnicodeAttribute()
-    updated_at = UnicodeAttribute()
-    updated_by = UnicodeAttribute()
+    fallback_user_id = UnicodeAttribute(null=True)
 
 
 class TenantItem(EntityItem, discriminator="tenant"):
@@ -185,6 +182,12 @@ class SalesStagesItem(EntityItem, discriminator="sales-stages"):
     """The tenant's funnel: one item, `{t}#settings#sales-stages` / META."""
 
     stages = ListAttribute()  # of {key, names, probability, kind} maps
+
+
+class QuoteSettingsItem(EntityItem, discriminator="quote-settings"):
+    """The tenant's quote defaults: one item, `{t}#settings#quotes` / META."""
+
+    default_tax_rate_percent = UnicodeAttribute()  # a decimal string
 
 
 class ScorecardSettingsItem(EntityItem, discriminator="scorecard-settings"):

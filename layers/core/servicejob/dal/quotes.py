@@ -12,10 +12,11 @@ from botocore.exceptions import ClientError
 
 from servicejob.dal import keys, table_spec
 from servicejob.dal.entity_store import EntityKind, EntityStore
-from servicejob.dal.models import QuoteItem, QuoteSeriesItem
+from servicejob.dal.models import QuoteItem, QuoteSeriesItem, QuoteSettingsItem
 from servicejob.dal.pagination import Page
+from servicejob.dal.settings_document import SettingsDocument
 from servicejob.dal.tenant_access import TenantClients
-from servicejob.domain.quotes import Quote, QuoteSeries
+from servicejob.domain.quotes import Quote, QuoteSeries, QuoteSettings
 from servicejob.errors import Conflict
 from servicejob.tenancy.context import TenantContext
 
@@ -99,3 +100,12 @@ class DynamoQuoteRepository:
 
     def _client(self, ctx: TenantContext):
         return self._clients.dynamodb(ctx.tenant_id)
+
+
+QUOTE_SETTINGS_KIND = EntityKind("settings", QuoteSettingsItem)
+QUOTE_SETTINGS_ID = "quotes"
+
+
+class DynamoQuoteSettingsRepository(SettingsDocument[QuoteSettingsItem, QuoteSettings]):
+    def __init__(self, store: EntityStore[QuoteSettingsItem]):
+        super().__init__(store, QUOTE_SETTINGS_ID, QuoteSettings)

@@ -9,9 +9,9 @@ from servicejob.clock import now_iso, utc_now
 from servicejob.dal import keys, table_spec
 from servicejob.dal.entity_store import EntityKind, EntityStore
 from servicejob.dal.models import ReminderSettingsItem
+from servicejob.dal.settings_document import SettingsDocument
 from servicejob.dal.tenant_access import TenantClients
-from servicejob.domain.reminders import ReminderSettings, ReminderSettingsInput
-from servicejob.errors import NotFound
+from servicejob.domain.reminders import ReminderSettings
 from servicejob.tenancy.context import TenantContext
 
 REMINDER_SETTINGS_KIND = EntityKind("settings", ReminderSettingsItem)
@@ -19,29 +19,9 @@ REMINDER_SETTINGS_ID = "reminders"
 LEDGER_RETENTION = timedelta(days=14)
 
 
-def _to_settings(item: ReminderSettingsItem) -> ReminderSettings:
-    return ReminderSettings.model_validate(item.attribute_values)
-
-
-class DynamoReminderSettingsRepository:
+class DynamoReminderSettingsRepository(SettingsDocument[ReminderSettingsItem, ReminderSettings]):
     def __init__(self, store: EntityStore[ReminderSettingsItem]):
-        self._store = store
-
-    def get_or_create(self, ctx: TenantContext, defaults: ReminderSettingsInput) -> ReminderSettings:
-        try:
-            return _to_settings(self._store.get(ctx, REMINDER_SETTINGS_ID))
-        except NotFound:
-            pass
-        try:
-            return _to_settings(self._store.create(ctx, REMINDER_SETTINGS_ID, defaults.model_dump()))
-        except ClientError as error:
-            # Two first reads at once: the other one stored the defaults.
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            return _to_settings(self._store.get(ctx, REMINDER_SETTINGS_ID))
-
-    def replace(self, ctx: TenantContext, settings: ReminderSettingsInput, expected_version: int) -> ReminderSettings:
-        return _to_settings(self._store.update(ctx, REMINDER_SETTINGS_ID, settings.model_dump(), expected_version))
+        super().__init__(store, REMINDER_SETTINGS_ID, ReminderSettings)
 
 
 class DynamoReminderLedger:

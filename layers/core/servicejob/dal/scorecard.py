@@ -7,9 +7,9 @@ from botocore.exceptions import ClientError
 from servicejob.dal import keys, table_spec
 from servicejob.dal.entity_store import EntityKind, EntityStore
 from servicejob.dal.models import ScorecardSettingsItem
+from servicejob.dal.settings_document import SettingsDocument
 from servicejob.dal.tenant_access import TenantClients
-from servicejob.domain.scorecard import Recalculation, ScorecardSettings, ScorecardSettingsInput
-from servicejob.errors import NotFound
+from servicejob.domain.scorecard import Recalculation, ScorecardSettings
 from servicejob.tenancy.context import TenantContext
 
 SCORECARD_SETTINGS_KIND = EntityKind("settings", ScorecardSettingsItem)
@@ -21,37 +21,14 @@ def is_scorecard_settings_key(pk: str) -> bool:
     return parsed is not None and parsed[1:] == ("settings", SCORECARD_SETTINGS_ID)
 
 
-def _to_settings(item: ScorecardSettingsItem) -> ScorecardSettings:
-    return ScorecardSettings.model_validate(item.attribute_values)
-
-
-def _stored(data: ScorecardSettingsInput) -> dict:
-    return data.model_dump(mode="json")
-
-
-class DynamoScorecardSettingsRepository:
+class DynamoScorecardSettingsRepository(SettingsDocument[ScorecardSettingsItem, ScorecardSettings]):
     def __init__(self, store: EntityStore[ScorecardSettingsItem], clients: TenantClients, table_name: str):
-        self._store = store
+        super().__init__(store, SCORECARD_SETTINGS_ID, ScorecardSettings)
         self._clients = clients
         self._table = table_name
 
-    def get_or_create(self, ctx: TenantContext, defaults: ScorecardSettingsInput) -> ScorecardSettings:
-        try:
-            return _to_settings(self._store.get(ctx, SCORECARD_SETTINGS_ID))
-        except NotFound:
-            pass
-        try:
-            return _to_settings(self._store.create(ctx, SCORECARD_SETTINGS_ID, _stored(defaults)))
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            return _to_settings(self._store.get(ctx, SCORECARD_SETTINGS_ID))  # two first reads at once
-
-    def replace(self, ctx: TenantContext, data: ScorecardSettingsInput, expected_version: int) -> ScorecardSettings:
-        return _to_settings(self._store.update(ctx, SCORECARD_SETTINGS_ID, _stored(data), expected_version))
-
     def cursor(self, ctx: TenantContext) -> dict | None:
-        return self._store.get(ctx, SCORECARD_SETTINGS_ID).recalculation_cursor
+        return self.item(ctx).recalculation_cursor
 
     def save_progress(self, ctx: TenantContext, progress: Recalculation, cursor: dict | None) -> bool:
         """Records progress unless the settings moved on (then a newer re-scoring runs): False."""

@@ -151,7 +151,9 @@ class QuoteInput(BaseModel):
         default=None, min_length=1, max_length=MAX_LINES, description="Replaces the lines; omit to copy them"
     )
     tax_rate_percent: Percent | None = Field(
-        default=None, description="e.g. 0 (Hong Kong), 6 (PRC VAT on services); default: the latest version's, or 0"
+        default=None,
+        description="e.g. 0 (Hong Kong), 6 (PRC VAT on services); default: the latest version's, or the "
+        "tenant's default_tax_rate_percent (GET /v1/sales-settings/quotes)",
     )
     valid_until: dt.date | None = Field(
         default=None, description=f"Default: the latest version's, or {DEFAULT_VALIDITY_DAYS} days from today"
@@ -226,6 +228,41 @@ class QuoteRepository(Protocol):
     def list(self, ctx: TenantContext, opportunity_id: str, limit: int, cursor: str | None) -> Page[Quote]: ...
 
 
+class QuoteSettingsInput(BaseModel):
+    """The tenant's quote defaults (`PUT /v1/sales-settings/quotes`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    default_tax_rate_percent: Percent = Field(
+        default=Decimal(0), description="Tax rate of a first version that gives none, e.g. 0 (Hong Kong), 6 (PRC VAT)"
+    )
+
+
+class QuoteSettings(QuoteSettingsInput):
+    model_config = ConfigDict(extra="ignore")
+
+    version: int
+    updated_at: str
+    updated_by: str
+
+
+class QuoteSettingsRepository(Protocol):
+    def get_or_create(self, ctx: TenantContext, defaults: QuoteSettingsInput) -> QuoteSettings: ...
+    def replace(self, ctx: TenantContext, data: QuoteSettingsInput, expected_version: int) -> QuoteSettings: ...
+
+
+def get_quote_settings(ctx: TenantContext, repository: QuoteSettingsRepository) -> QuoteSettings:
+    ctx.require(Permission.QUOTES_READ)
+    return repository.get_or_create(ctx, QuoteSettingsInput())
+
+
+def replace_quote_settings(
+    ctx: TenantContext, repository: QuoteSettingsRepository, data: QuoteSettingsInput, expected_version: int
+) -> QuoteSettings:
+    ctx.require(Permission.SALES_SETTINGS_MANAGE)
+    return repository.replace(ctx, data, expected_version)
+
+
 def quote_number(year: int, sequence: int) -> str:
     return f"Q-{year}-{sequence:04d}"
 
@@ -295,10 +332,14 @@ def create_version(
     ctx: TenantContext,
     quotes: QuoteRepository,
     opportunities: OpportunityRepository,
+    settings: QuoteSettingsRepository,
     opportunity_id: str,
     data: QuoteInput,
 ) -> Quote:
-    """The opportunity's next quote version; the previous one becomes read-only in the same transaction."""
+    """The opportunity's next quote version; the previous one becomes read-only in the same transaction.
+
+    A version that gives no tax rate takes the latest version's, else the tenant's default.
+    """
     ctx.require(Permission.QUOTES_WRITE)
     opportunity = opportunities.get(ctx, opportunity_id)
     series = quotes.series(ctx, opportunity_id)
@@ -312,7 +353,11 @@ def create_version(
     if data.tax_rate_percent is not None:
         tax_rate = data.tax_rate_percent
     else:
-        tax_rate = previous.tax_rate_percent if previous else Decimal(0)
+        tax_rate = (
+            previous.tax_rate_percent
+            if previous
+            else settings.get_or_create(ctx, QuoteSettingsInput()).default_tax_rate_percent
+        )
     today = utc_now().date()
     default_validity = previous.valid_until if previous else today + dt.timedelta(DEFAULT_VALIDITY_DAYS)
     valid_until = data.valid_until or default_validity
