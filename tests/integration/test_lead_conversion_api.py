@@ -81,14 +81,15 @@ def test_a_converted_lead_answers_409_naming_its_links_and_a_keyed_retry_replays
 
 
 def test_without_an_account_one_is_made_from_the_lead_owned_by_its_owner(api):
-    lead = create_lead(api, email="info@kowloon.example", region="Hong Kong")
+    lead = create_lead(api, email="info@kowloon.example", region="Hong Kong", branch="Kowloon")
     status, _, result = convert(api, lead["id"], {"opportunity": OPPORTUNITY})
     assert status == 201, result
     account = result["account"]
-    assert (account["name"], account["email"], account["region"]) == (
+    assert (account["name"], account["email"], account["region"], account["branch"]) == (
         "九龍貿易有限公司",
         "info@kowloon.example",
         "Hong Kong",
+        "Kowloon",  # the lead's branch serves the new client
     )
     assert result["contact"] is None and "contact_id" not in {k for k, v in result["lead"].items() if v}
 

@@ -7,6 +7,7 @@ import pytest
 from ulid import ULID
 
 from tests.integration.test_audit_trail import pipeline, run_events_function  # noqa: F401 - pytest fixture
+from tests.integration.test_record_visibility import Firm
 
 THIS_MONTH = dt.datetime.now(dt.UTC).strftime("%Y-%m")
 
@@ -53,16 +54,19 @@ def sales_data(api, pipeline):  # noqa: F811
     _move(api, _opportunity(api, kowloon["id"], "5000", business_line="tax"), "qualified", "lost", lost_reason="價格")
     _move(api, _opportunity(api, kowloon["id"], "7000", business_line="tax"), "qualified")
     _opportunity(api, central["id"], "3000.50", business_line="audit")
-    for region in ("Hong Kong", "Hong Kong", "Shenzhen"):
-        status, _, lead = api.call("POST", "/v1/leads", {"company_name": "深圳科技", "region": region})
-        assert status == 201, lead
+    leads = []
+    for region, branch in (("Hong Kong", "Central"), ("Hong Kong", None), ("Shenzhen", "Kowloon")):
+        body = {"company_name": "深圳科技", "region": region} | ({"branch": branch} if branch else {})
+        status, _, lead = api.call("POST", "/v1/leads", body)
+        assert status == 201 and lead.get("branch") == branch, lead
+        leads.append(lead)
     records = stream.new_records()
     # A redelivered batch and a late duplicate of the first records change nothing
     assert run_events_function(records) == {"batchItemFailures": []}
     assert run_events_function(records) == {"batchItemFailures": []}
     assert run_events_function(records[:5]) == {"batchItemFailures": []}
     _process(stream)
-    return {"won": won}
+    return {"won": won, "leads": leads}
 
 
 def test_reports_show_the_processed_stream(api, pipeline, sales_data):  # noqa: F811
@@ -114,7 +118,8 @@ def test_reports_show_the_processed_stream(api, pipeline, sales_data):  # noqa: 
     assert rows["Central"]["current"]["won_count"] == 1
     assert rows["Central"]["current"]["won_amounts"] == [{"amount": "100000.00", "currency": "HKD"}]
     assert rows["Central"]["previous_year"] == {"won_count": 0, "won_amounts": [], "new_leads": 0}
-    assert rows[None]["current"]["new_leads"] == 3  # these leads carry no branch
+    # New leads per branch: their own branch; a lead without one stays under "no branch"
+    assert [rows[branch]["current"]["new_leads"] for branch in ("Central", "Kowloon", None)] == [1, 1, 1]
     assert branches["previous_from"] == f"{int(THIS_MONTH[:4]) - 1}{THIS_MONTH[4:]}"
 
     # CSV download
@@ -159,6 +164,68 @@ def test_sales_see_their_own_figures_only(api, sales_data):
     assert api.call("GET", "/v1/reports/funnel", query=query, role="staff")[0] == 403
     status, _, finance = api.call("GET", "/v1/reports/funnel", query=query, role="finance")
     assert status == 200 and finance["opportunities"] == 4
+
+
+def test_a_lead_moved_to_another_branch_moves_its_new_lead_figure(api, pipeline, sales_data):  # noqa: F811
+    stream, _ = pipeline
+    query = {"from": THIS_MONTH, "to": THIS_MONTH}
+    lead = sales_data["leads"][1]  # no branch yet
+    status, _, moved = api.call(
+        "PATCH", f"/v1/leads/{lead['id']}", {"branch": "Central"}, headers={"If-Match": f'"{lead["version"]}"'}
+    )
+    assert status == 200 and moved["branch"] == "Central", moved
+    _process(stream)
+    _, _, branches = api.call("GET", "/v1/reports/branches", query=query)
+    rows = {row["branch"]: row["current"]["new_leads"] for row in branches["branches"]}
+    assert rows["Central"] == 2 and rows.get(None, 0) == 0
+
+
+def test_managers_and_sales_see_their_team_figures(api, pipeline):  # noqa: F811
+    stream, _ = pipeline
+    firm = Firm(api)
+    firm.add("alice", "sales", "Audit HK")
+    firm.add("bob", "sales", "Audit HK")
+    firm.add("mary", "manager", "audit hk")
+    firm.add("tom", "manager", "Tax")
+    firm.add("solo", "sales", None)
+    for name, amount in (("alice", "1000"), ("bob", "2000"), ("solo", "500")):
+        status, _, account = firm.call(name, "POST", "/v1/accounts", {"name": f"{name} 有限公司", "branch": "Central"})
+        assert status == 201, account
+        body = {"name": "審計", "account_id": account["id"], "amount": {"amount": amount, "currency": "HKD"}}
+        status, _, created = firm.call(name, "POST", "/v1/opportunities", body | {"expected_close_date": "2027-06-30"})
+        assert status == 201, created
+    _process(stream)
+    query = {"from": THIS_MONTH, "to": THIS_MONTH}
+
+    def funnel(name: str, **extra: str) -> tuple[int, dict]:
+        status, _, report = firm.call(name, "GET", "/v1/reports/funnel", query=query | extra)
+        return status, report
+
+    # The team's manager and members see the team's two, by default
+    for name in ("mary", "alice"):
+        status, report = funnel(name)
+        assert status == 200 and report["opportunities"] == 2 and report["filter"]["team"], (name, report)
+    status, report = funnel("bob", team="AUDIT HK")
+    assert status == 200 and report["opportunities"] == 2
+    # ...or their own only; never another team's, another owner's or a branch's
+    status, report = funnel("alice", owner_user_id=firm.users["alice"]["id"])
+    assert status == 200 and report["opportunities"] == 1
+    assert funnel("tom")[1]["opportunities"] == 0
+    assert funnel("tom", team="Audit HK")[0] == 403
+    assert funnel("alice", owner_user_id=firm.users["bob"]["id"])[0] == 403
+    assert funnel("mary", branch="Central")[0] == 403
+    # Without a team, one's own
+    status, report = funnel("solo")
+    assert (
+        status == 200 and report["opportunities"] == 1 and report["filter"]["owner_user_id"] == firm.users["solo"]["id"]
+    )
+    # Owners see everyone and filter by any team
+    _, _, everyone = api.call("GET", "/v1/reports/funnel", query=query)
+    assert everyone["opportunities"] == 3
+    _, _, audit = api.call("GET", "/v1/reports/funnel", query=query | {"team": "Audit HK"})
+    assert audit["opportunities"] == 2
+    status, _, text = _raw(api, "/v1/reports/branches", query | {"team": "audit hk", "format": "csv"})
+    assert status == 200 and text.lstrip("\ufeff").splitlines()[0].startswith("branch,won_count")
 
 
 def _raw(api, path: str, query: dict):

@@ -2,6 +2,7 @@
 used by the unit tests and by scripts/bench to drive the rollup code without a table."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 
 from servicejob.domain.audit import AUDITED_TYPES, EntityChange, EntitySnapshot
@@ -46,9 +47,24 @@ class InMemoryRollups:
             if tenant_id == ctx.tenant_id and name == partition and first <= month <= last
         )
 
+    def buckets(self, ctx: TenantContext, partition: str, buckets: Iterable[str]) -> dict[str, Counters]:
+        return {
+            bucket: dict(self.items[(ctx.tenant_id, partition, bucket)])
+            for bucket in buckets
+            if (ctx.tenant_id, partition, bucket) in self.items
+        }
 
-def change(entity_type: str, tenant_id: str, data: dict, event_id: str = "evt", deleted: bool = False) -> EntityChange:
-    """A stream change whose after-image is `data` (its `version` included); the before-image is not used."""
+
+def change(
+    entity_type: str,
+    tenant_id: str,
+    data: dict,
+    event_id: str = "evt",
+    deleted: bool = False,
+    audience: str | None = None,
+) -> EntityChange:
+    """A stream change whose after-image is `data` (its `version` included) seen by `audience`; the
+    before-image is not used."""
     after = EntitySnapshot(
         version=data["version"],
         updated_at=data["updated_at"],
@@ -57,5 +73,6 @@ def change(entity_type: str, tenant_id: str, data: dict, event_id: str = "evt", 
         deleted_at=data["updated_at"] if deleted else None,
         deleted_by=data["updated_by"] if deleted else None,
         data=data,
+        audience=audience,
     )
     return EntityChange(event_id, tenant_id, AUDITED_TYPES[entity_type], data["id"], None, after)

@@ -1,5 +1,6 @@
 """Rollup arithmetic: what each record adds, idempotency under redelivery and reordering, and the reports on top."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,8 @@ from servicejob.auth.permissions import Permission, Role
 from servicejob.domain import reports
 from servicejob.domain.rollups import (
     RollupConflict,
+    buckets_covering,
+    buckets_of,
     contribution_delta,
     contribution_from_json,
     contribution_to_json,
@@ -89,8 +92,8 @@ def partner():
     return user_context(Role.PARTNER, tenant_id="T1")
 
 
-def apply(rollups, entity_type, data, deleted=False):
-    return roll_up(change(entity_type, "T1", data, deleted=deleted), rollups, account_branch)
+def apply(rollups, entity_type, data, deleted=False, audience=None):
+    return roll_up(change(entity_type, "T1", data, deleted=deleted, audience=audience), rollups, account_branch)
 
 
 def test_counter_names_survive_separators_and_empty_values():
@@ -224,8 +227,8 @@ def test_a_lost_race_is_retried_and_a_persistent_one_raises(rollups):
 
 
 def test_delta_and_state_serialization():
-    old = opportunity_contribution(opportunity(1, "lead-in"), "Central")
-    new = opportunity_contribution(opportunity(2, "lead-in", "qualified"), "Central")
+    old = opportunity_contribution(opportunity(1, "lead-in"), "Central", None)
+    new = opportunity_contribution(opportunity(2, "lead-in", "qualified"), "Central", None)
     delta = contribution_delta(old, new)
     assert delta[("funnel", "2026-03")] == {
         counter("count", "lead-in"): -1,
@@ -247,14 +250,98 @@ def test_report_scope_defaults_limits_and_permissions(partner):
     assert error.value.errors[0].field == "from"
     with pytest.raises(ValidationFailed):
         reports.resolve_scope(partner, reports.ReportQuery(from_month="2026-02", to_month="2026-01"), "funnel")
-    sales = user_context(Role.SALES, tenant_id="T1")
-    _, partition = reports.resolve_scope(sales, reports.ReportQuery(), "funnel")
-    assert partition == f"funnel#owner#{sales.principal_id}"
-    with pytest.raises(Forbidden):
-        reports.resolve_scope(sales, reports.ReportQuery(business_line="audit"), "funnel")
     with pytest.raises(Forbidden):
         reports.funnel_report(user_context(Role.STAFF), rollups, Stages(), QUERY)
     with pytest.raises(Forbidden):
         reports.funnel_report(api_key_context({Permission.OPPORTUNITIES_READ}), rollups, Stages(), QUERY)
     key = api_key_context({Permission.REPORTS_READ})
     assert reports.funnel_report(key, rollups, Stages(), QUERY).opportunities == 0
+
+
+def test_team_figures_come_from_the_team_partition_kept_from_the_record_audience(rollups, partner):
+    apply(rollups, "opportunity", opportunity(1, "lead-in", id="O1", owner_user_id="ALICE"), audience="team:audit hk")
+    apply(rollups, "opportunity", opportunity(1, "lead-in", id="O2", owner_user_id="BOB"), audience="team:audit hk")
+    apply(rollups, "opportunity", opportunity(1, "lead-in", id="O3", owner_user_id="CAROL"), audience="user:CAROL")
+    apply(rollups, "lead", lead(1, id="L1", branch="Central"), audience="team:audit hk")
+    team = QUERY.model_copy(update={"team": "Ａｕｄｉｔ  HK"})  # full-width and spacing: the same team
+    assert reports.funnel_report(partner, rollups, Stages(), team).opportunities == 2
+    assert reports.funnel_report(partner, rollups, Stages(), QUERY).opportunities == 3
+    assert reports.branch_report(partner, rollups, team).branches[0].current.new_leads == 1
+    # An owner without a team adds to no team partition: only to the firm's and their own.
+    assert not any(partition.startswith("funnel#team#") for (_, partition, _) in rollups.items if "CAROL" in partition)
+    assert {partition for (_, partition, _) in rollups.items if partition.startswith("funnel#team#")} == {
+        "funnel#team#audit%20hk"
+    }
+
+
+def test_a_record_changing_team_moves_its_figures_with_its_next_version(rollups, partner):
+    apply(rollups, "opportunity", opportunity(1, "lead-in"), audience="team:audit hk")
+    apply(rollups, "opportunity", opportunity(2, "lead-in", "qualified"), audience="team:tax")
+    audit, tax = (QUERY.model_copy(update={"team": name}) for name in ("audit hk", "tax"))
+    assert reports.funnel_report(partner, rollups, Stages(), audit).opportunities == 0
+    assert reports.funnel_report(partner, rollups, Stages(), tax).opportunities == 1
+
+
+def test_managers_and_sales_read_their_team_figures_or_their_own_and_nothing_else():
+    for role in (Role.MANAGER, Role.SALES):
+        member = replace(user_context(role, tenant_id="T1"), team="Audit HK")
+        scope, partition = reports.resolve_scope(member, reports.ReportQuery(), "funnel")
+        assert partition == "funnel#team#audit%20hk" and scope.filter.team == "Audit HK"
+        _, partition = reports.resolve_scope(member, reports.ReportQuery(team="audit hk"), "funnel")
+        assert partition == "funnel#team#audit%20hk"
+        _, partition = reports.resolve_scope(member, reports.ReportQuery(owner_user_id=member.principal_id), "funnel")
+        assert partition == f"funnel#owner#{member.principal_id}"
+        for refused in (
+            reports.ReportQuery(team="Tax"),
+            reports.ReportQuery(owner_user_id="SOMEONE-ELSE"),
+            reports.ReportQuery(business_line="audit"),
+            reports.ReportQuery(branch="Central"),
+        ):
+            with pytest.raises(Forbidden):
+                reports.resolve_scope(member, refused, "funnel")
+        loner = user_context(role, tenant_id="T1")
+        _, partition = reports.resolve_scope(loner, reports.ReportQuery(), "funnel")
+        assert partition == f"funnel#owner#{loner.principal_id}"
+        with pytest.raises(Forbidden):
+            reports.resolve_scope(loner, reports.ReportQuery(team="Audit HK"), "funnel")
+
+
+def test_firm_wide_readers_filter_by_any_one_team():
+    for ctx in (user_context(Role.FINANCE, tenant_id="T1"), api_key_context({Permission.REPORTS_READ})):
+        _, partition = reports.resolve_scope(ctx, reports.ReportQuery(team="Tax"), "branches")
+        assert partition == "branches#team#tax"
+    with pytest.raises(ValidationFailed) as error:
+        reports.resolve_scope(
+            user_context(Role.OWNER), reports.ReportQuery(team="Tax", owner_user_id="ALICE"), "funnel"
+        )
+    assert error.value.errors[0].field == "team"
+
+
+def test_the_fewest_calendar_buckets_cover_a_range_exactly():
+    assert buckets_covering("2026-01", "2026-12") == ["Y2026"]
+    assert buckets_covering("2025-02", "2026-01") == ["2025-02", "2025-03", "Q2025-2", "Q2025-3", "Q2025-4", "2026-01"]
+    assert buckets_covering("2021-01", "2025-12") == ["Y2021", "Y2022", "Y2023", "Y2024", "Y2025"]
+    assert buckets_covering("2026-11", "2027-02") == ["2026-11", "2026-12", "2027-01", "2027-02"]
+    assert buckets_of("2026-12") == ("2026-12", "Q2026-4", "Y2026")
+    # Quarter and year keys sort after every month, so a Query BETWEEN two months finds months only.
+    assert not any("2025-01" <= bucket <= "2026-12" for bucket in ("Q2025-3", "Y2026", "Q2026-1"))
+
+
+def test_a_report_over_any_range_sums_the_same_as_its_months(rollups, partner):
+    for number, (created, closed) in enumerate(
+        [("2025-11-03", "2026-02-10"), ("2026-01-15", "2026-06-30"), ("2026-05-01", "2026-12-01"), ("2026-12-31", None)]
+    ):
+        stages = ("lead-in", "won") if closed else ("lead-in",)
+        data = opportunity(2, *stages, id=f"O{number}", closed_at=f"{closed}T00:00:00.000Z" if closed else None)
+        apply(rollups, "opportunity", data | {"created_at": f"{created}T00:00:00.000Z"})
+    for first, last in [("2025-01", "2026-12"), ("2025-11", "2026-10"), ("2026-02", "2026-02"), ("2025-12", "2027-01")]:
+        query = reports.ReportQuery(from_month=first, to_month=last)
+        by_months = reports._totals(rollups.months(partner, "funnel", first, last))
+        assert reports.funnel_report(partner, rollups, Stages(), query).opportunities == sum(
+            int(value) for name, value in by_months.items() if name.startswith("count|")
+        ), (first, last)
+        won = reports._totals(rollups.months(partner, "sales-cycle", first, last)).get(counter("won", "all"), 0)
+        assert reports.sales_cycle_report(partner, rollups, query).overall.won == won, (first, last)
+    everything = reports.ReportQuery(from_month="2025-01", to_month="2026-12")
+    assert reports.funnel_report(partner, rollups, Stages(), everything).opportunities == 4
+    assert reports.sales_cycle_report(partner, rollups, everything).overall.won == 3

@@ -2227,6 +2227,11 @@ export interface components {
              */
             account_id?: string | null;
             /**
+             * Branch
+             * @description Our office that follows the lead up (as accounts)
+             */
+            branch?: string | null;
+            /**
              * Business Line
              * @description e.g. audit, tax; drives assignment
              */
@@ -2333,6 +2338,11 @@ export interface components {
         /** LeadInput */
         LeadInput: {
             /**
+             * Branch
+             * @description Our office that follows the lead up (as accounts)
+             */
+            branch?: string | null;
+            /**
              * Business Line
              * @description e.g. audit, tax; drives assignment
              */
@@ -2371,6 +2381,8 @@ export interface components {
         };
         /** LeadPatch */
         LeadPatch: {
+            /** Branch */
+            branch?: string | null;
             /** Business Line */
             business_line?: string | null;
             /** Company Name */
@@ -3077,7 +3089,7 @@ export interface components {
         };
         /**
          * ReportFilter
-         * @description At most one of business line, branch or owner: each is a rollup partition of its own.
+         * @description At most one of business line, branch, owner or team: each is a rollup partition of its own.
          */
         ReportFilter: {
             /** Branch */
@@ -3086,6 +3098,11 @@ export interface components {
             business_line?: string | null;
             /** Owner User Id */
             owner_user_id?: string | null;
+            /**
+             * Team
+             * @description A team's records (names compare as auth.visibility says)
+             */
+            team?: string | null;
         };
         /** ResponseValidationError */
         ResponseValidationError: {
@@ -12895,8 +12912,10 @@ export interface operations {
                 business_line?: string | null;
                 /** @description Only this branch (office) */
                 branch?: string | null;
-                /** @description Only this owner's records, a user id (sales users: always themselves) */
+                /** @description Only this owner's records, a user id (managers and sales: themselves) */
                 owner_user_id?: string | null;
+                /** @description Only this team's records (managers and sales: their own team, the default) */
+                team?: string | null;
                 /** @description csv answers text/csv as a download */
                 format?: "json" | "csv";
             };
@@ -13028,8 +13047,10 @@ export interface operations {
                 business_line?: string | null;
                 /** @description Only this branch (office) */
                 branch?: string | null;
-                /** @description Only this owner's records, a user id (sales users: always themselves) */
+                /** @description Only this owner's records, a user id (managers and sales: themselves) */
                 owner_user_id?: string | null;
+                /** @description Only this team's records (managers and sales: their own team, the default) */
+                team?: string | null;
                 /** @description csv answers text/csv as a download */
                 format?: "json" | "csv";
             };
@@ -13161,8 +13182,10 @@ export interface operations {
                 business_line?: string | null;
                 /** @description Only this branch (office) */
                 branch?: string | null;
-                /** @description Only this owner's records, a user id (sales users: always themselves) */
+                /** @description Only this owner's records, a user id (managers and sales: themselves) */
                 owner_user_id?: string | null;
+                /** @description Only this team's records (managers and sales: their own team, the default) */
+                team?: string | null;
                 /** @description csv answers text/csv as a download */
                 format?: "json" | "csv";
             };
@@ -13294,8 +13317,10 @@ export interface operations {
                 business_line?: string | null;
                 /** @description Only this branch (office) */
                 branch?: string | null;
-                /** @description Only this owner's records, a user id (sales users: always themselves) */
+                /** @description Only this owner's records, a user id (managers and sales: themselves) */
                 owner_user_id?: string | null;
+                /** @description Only this team's records (managers and sales: their own team, the default) */
+                team?: string | null;
                 /** @description csv answers text/csv as a download */
                 format?: "json" | "csv";
             };

@@ -2,20 +2,20 @@
 
 import csv
 import io
-from collections.abc import Callable, Iterable
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Iterable, Sequence
+from typing import Annotated, Any, Literal, TypeVar
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel
 
 from servicejob.domain import reports
 from servicejob.money import Money
+from servicejob.tenancy.context import TenantContext
 
 from ..openapi_docs import ERROR_RESPONSES
 from ..request_context import tenant_context
-from ..wiring import dependencies
+from ..wiring import Dependencies, dependencies
 
 router = APIGatewayRouter()
 
@@ -33,29 +33,22 @@ BusinessLine = Annotated[str | None, Query(max_length=200, description="Only thi
 Branch = Annotated[str | None, Query(max_length=200, description="Only this branch (office)")]
 Owner = Annotated[
     str | None,
-    Query(max_length=64, description="Only this owner's records, a user id (sales users: always themselves)"),
+    Query(max_length=64, description="Only this owner's records, a user id (managers and sales: themselves)"),
+]
+Team = Annotated[
+    str | None,
+    Query(max_length=200, description="Only this team's records (managers and sales: their own team, the default)"),
 ]
 Format = Annotated[Literal["json", "csv"], Query(description="csv answers text/csv as a download")]
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+Table = tuple[list[str], Iterable[Sequence[Any]]]
+R = TypeVar("R", bound=reports.Scope)
 
 
-def _responses(model: type[BaseModel], description: str) -> dict[int, dict]:
-    return {
-        200: {
-            "description": f"{description} (JSON, or CSV with format=csv)",
-            "content": {"application/json": {"model": model}, "text/csv": {"schema": {"type": "string"}}},
-        },
-        **ERROR_RESPONSES,
-    }
-
-
-def _amounts(amounts: Iterable[Money]) -> str:
-    return "; ".join(f"{money.amount} {money.currency}" for money in amounts)
-
-
-def _csv(name: str, scope: reports.Scope, header: list[str], rows: Iterable[Iterable[Any]]) -> Response[str]:
+def _csv(name: str, scope: reports.Scope, table: Table) -> Response[str]:
     """UTF-8 with a BOM, so spreadsheet programs read the Chinese text right."""
+    header, rows = table
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(header)
@@ -69,132 +62,119 @@ def _csv(name: str, scope: reports.Scope, header: list[str], rows: Iterable[Iter
     )
 
 
-def _query(
-    from_month: str | None, to_month: str | None, business_line: str | None, branch: str | None, owner: str | None
-) -> reports.ReportQuery:
-    return reports.ReportQuery(
-        from_month=from_month, to_month=to_month, business_line=business_line, branch=branch, owner_user_id=owner
-    )
+def _report_route(
+    name: str,
+    summary: str,
+    description: str,
+    model: type[R],
+    build: Callable[[TenantContext, Dependencies, reports.ReportQuery], R],
+    table: Callable[[R], Table],
+) -> None:
+    """GET /v1/reports/{name}: the report as JSON, or with format=csv as a CSV download of `table`."""
+
+    def report(
+        from_month: FromMonth = None,
+        to_month: ToMonth = None,
+        business_line: BusinessLine = None,
+        branch: Branch = None,
+        owner_user_id: Owner = None,
+        team: Team = None,
+        format: Format = "json",  # noqa: A002 - the query parameter's name
+    ) -> Response[model | str]:  # type: ignore[valid-type]
+        query = reports.ReportQuery(
+            from_month=from_month,
+            to_month=to_month,
+            business_line=business_line,
+            branch=branch,
+            owner_user_id=owner_user_id,
+            team=team,
+        )
+        answer = build(tenant_context(router), dependencies(), query)
+        if format == "csv":
+            return _csv(name, answer, table(answer))
+        return Response(status_code=200, body=answer, content_type="application/json")
+
+    report.__name__ = name.replace("-", "_")  # the operationId, as when each route was its own function
+    responses = {
+        200: {
+            "description": f"{description} (JSON, or CSV with format=csv)",
+            "content": {"application/json": {"model": model}, "text/csv": {"schema": {"type": "string"}}},
+        },
+        **ERROR_RESPONSES,
+    }
+    router.get(f"/{name}", summary=summary, tags=["reports"], responses=responses)(report)
 
 
-def _answer(report: BaseModel, fmt: str, as_csv: Callable[[], Response[str]]) -> Response:
-    if fmt == "csv":
-        return as_csv()
-    return Response(status_code=200, body=report, content_type="application/json")
+def _amounts(amounts: Iterable[Money]) -> str:
+    return "; ".join(f"{money.amount} {money.currency}" for money in amounts)
 
 
-@router.get(
-    "/funnel",
-    summary="Funnel by stage: counts, amounts, stage-to-stage conversion, where and why opportunities are lost",
-    tags=["reports"],
-    responses=_responses(reports.FunnelReport, "The funnel of the opportunities created in the months"),
+def _funnel_table(report: reports.FunnelReport) -> Table:
+    header = ["section", "key", "name", "kind", "count", "amounts", "reached", "conversion_to_next", "lost_here"]
+    stage_rows = [
+        ["stage", stage.key, stage.names.en if stage.names else None, stage.kind, stage.count]
+        + [_amounts(stage.amounts), stage.reached, stage.conversion_to_next, stage.lost_here]
+        for stage in report.stages
+    ]
+    reason_rows = [
+        ["lost_reason", row.reason, None, None, row.count, None, None, None, None] for row in report.lost_reasons
+    ]
+    return header, [*stage_rows, *reason_rows]
+
+
+def _lead_conversion_table(report: reports.LeadConversionReport) -> Table:
+    rows = [[row.period, row.region, row.leads, row.converted, row.conversion_rate] for row in report.by_month]
+    rows += [["total", row.region, row.leads, row.converted, row.conversion_rate] for row in report.by_region]
+    return ["period", "region", "leads", "converted", "conversion_rate"], rows
+
+
+def _sales_cycle_table(report: reports.SalesCycleReport) -> Table:
+    rows = [["all", None, report.overall.won, report.overall.average_days]]
+    rows += [["business_line", row.business_line, row.won, row.average_days] for row in report.by_business_line]
+    rows += [["owner", row.owner_user_id, row.won, row.average_days] for row in report.by_owner]
+    return ["grouping", "value", "won", "average_days"], rows
+
+
+def _branches_table(report: reports.BranchReport) -> Table:
+    header = ["branch", "won_count", "won_amounts", "new_leads"]
+    header += ["previous_year_won_count", "previous_year_won_amounts", "previous_year_new_leads"]
+    rows = [
+        [row.branch, row.current.won_count, _amounts(row.current.won_amounts), row.current.new_leads]
+        + [row.previous_year.won_count, _amounts(row.previous_year.won_amounts), row.previous_year.new_leads]
+        for row in report.branches
+    ]
+    return header, rows
+
+
+_report_route(
+    "funnel",
+    "Funnel by stage: counts, amounts, stage-to-stage conversion, where and why opportunities are lost",
+    "The funnel of the opportunities created in the months",
+    reports.FunnelReport,
+    lambda ctx, deps, query: reports.funnel_report(ctx, deps.rollups, deps.sales_stages, query),
+    _funnel_table,
 )
-def funnel(
-    from_month: FromMonth = None,
-    to_month: ToMonth = None,
-    business_line: BusinessLine = None,
-    branch: Branch = None,
-    owner_user_id: Owner = None,
-    format: Format = "json",  # noqa: A002 - the query parameter's name
-) -> Response[reports.FunnelReport | str]:
-    deps = dependencies()
-    query = _query(from_month, to_month, business_line, branch, owner_user_id)
-    report = reports.funnel_report(tenant_context(router), deps.rollups, deps.sales_stages, query)
-
-    def as_csv() -> Response[str]:
-        header = ["section", "key", "name", "kind", "count", "amounts", "reached", "conversion_to_next", "lost_here"]
-        stage_rows = [
-            ["stage", stage.key, stage.names.en if stage.names else None, stage.kind, stage.count]
-            + [_amounts(stage.amounts), stage.reached, stage.conversion_to_next, stage.lost_here]
-            for stage in report.stages
-        ]
-        reason_rows = [
-            ["lost_reason", row.reason, None, None, row.count, None, None, None, None] for row in report.lost_reasons
-        ]
-        return _csv("funnel", report, header, [*stage_rows, *reason_rows])
-
-    return _answer(report, format, as_csv)
-
-
-@router.get(
-    "/lead-conversion",
-    summary="Lead conversion by region, per month and over the range",
-    tags=["reports"],
-    responses=_responses(reports.LeadConversionReport, "Leads created in the months and how many converted"),
+_report_route(
+    "lead-conversion",
+    "Lead conversion by region, per month and over the range",
+    "Leads created in the months and how many converted",
+    reports.LeadConversionReport,
+    lambda ctx, deps, query: reports.lead_conversion_report(ctx, deps.rollups, query),
+    _lead_conversion_table,
 )
-def lead_conversion(
-    from_month: FromMonth = None,
-    to_month: ToMonth = None,
-    business_line: BusinessLine = None,
-    branch: Branch = None,
-    owner_user_id: Owner = None,
-    format: Format = "json",  # noqa: A002 - the query parameter's name
-) -> Response[reports.LeadConversionReport | str]:
-    query = _query(from_month, to_month, business_line, branch, owner_user_id)
-    report = reports.lead_conversion_report(tenant_context(router), dependencies().rollups, query)
-
-    def as_csv() -> Response[str]:
-        rows = [
-            [row.period or "total", row.region, row.leads, row.converted, row.conversion_rate]
-            for row in report.by_month
-        ]
-        rows += [["total", row.region, row.leads, row.converted, row.conversion_rate] for row in report.by_region]
-        return _csv("lead-conversion", report, ["period", "region", "leads", "converted", "conversion_rate"], rows)
-
-    return _answer(report, format, as_csv)
-
-
-@router.get(
-    "/sales-cycle",
-    summary="Average sales cycle (lead created, else opportunity created, to won) by business line and owner",
-    tags=["reports"],
-    responses=_responses(reports.SalesCycleReport, "Opportunities won in the months and their mean cycle"),
+_report_route(
+    "sales-cycle",
+    "Average sales cycle (lead created, else opportunity created, to won) by business line and owner",
+    "Opportunities won in the months and their mean cycle",
+    reports.SalesCycleReport,
+    lambda ctx, deps, query: reports.sales_cycle_report(ctx, deps.rollups, query),
+    _sales_cycle_table,
 )
-def sales_cycle(
-    from_month: FromMonth = None,
-    to_month: ToMonth = None,
-    business_line: BusinessLine = None,
-    branch: Branch = None,
-    owner_user_id: Owner = None,
-    format: Format = "json",  # noqa: A002 - the query parameter's name
-) -> Response[reports.SalesCycleReport | str]:
-    query = _query(from_month, to_month, business_line, branch, owner_user_id)
-    report = reports.sales_cycle_report(tenant_context(router), dependencies().rollups, query)
-
-    def as_csv() -> Response[str]:
-        rows = [["all", None, report.overall.won, report.overall.average_days]]
-        rows += [["business_line", row.business_line, row.won, row.average_days] for row in report.by_business_line]
-        rows += [["owner", row.owner_user_id, row.won, row.average_days] for row in report.by_owner]
-        return _csv("sales-cycle", report, ["grouping", "value", "won", "average_days"], rows)
-
-    return _answer(report, format, as_csv)
-
-
-@router.get(
-    "/branches",
-    summary="Branch comparison: won count and amounts, new leads; the months vs the same months a year earlier",
-    tags=["reports"],
-    responses=_responses(reports.BranchReport, "Each branch's figures now and a year earlier"),
+_report_route(
+    "branches",
+    "Branch comparison: won count and amounts, new leads; the months vs the same months a year earlier",
+    "Each branch's figures now and a year earlier",
+    reports.BranchReport,
+    lambda ctx, deps, query: reports.branch_report(ctx, deps.rollups, query),
+    _branches_table,
 )
-def branches(
-    from_month: FromMonth = None,
-    to_month: ToMonth = None,
-    business_line: BusinessLine = None,
-    branch: Branch = None,
-    owner_user_id: Owner = None,
-    format: Format = "json",  # noqa: A002 - the query parameter's name
-) -> Response[reports.BranchReport | str]:
-    query = _query(from_month, to_month, business_line, branch, owner_user_id)
-    report = reports.branch_report(tenant_context(router), dependencies().rollups, query)
-
-    def as_csv() -> Response[str]:
-        header = ["branch", "won_count", "won_amounts", "new_leads"]
-        header += ["previous_year_won_count", "previous_year_won_amounts", "previous_year_new_leads"]
-        rows = [
-            [row.branch, row.current.won_count, _amounts(row.current.won_amounts), row.current.new_leads]
-            + [row.previous_year.won_count, _amounts(row.previous_year.won_amounts), row.previous_year.new_leads]
-            for row in report.branches
-        ]
-        return _csv("branches", report, header, rows)
-
-    return _answer(report, format, as_csv)

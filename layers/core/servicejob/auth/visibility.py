@@ -50,6 +50,12 @@ def audience(owner_id: str, owner_team: str | None) -> str:
     return f"team:{team_key(owner_team)}" if owner_team else f"user:{owner_id}"
 
 
+def audience_team(audience: str) -> str | None:
+    """The team key of a team audience; None for an owner without a team."""
+    kind, _, name = audience.partition(":")
+    return name if kind == "team" and name else None
+
+
 def caller_audience(ctx: TenantContext) -> str | None:
     """The one audience a team-scoped caller sees; None when the caller sees everything."""
     if scope_of(ctx) is Scope.ALL:

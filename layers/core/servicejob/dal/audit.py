@@ -110,4 +110,5 @@ def _snapshot(audited: AuditedType, image: Mapping[str, Any] | None) -> EntitySn
         deleted_at=item.deleted_at,
         deleted_by=item.deleted_by,
         data=audited.model.model_validate(item.attribute_values).model_dump(mode="json"),
+        audience=keys.audience_of(item.GSI4PK) if item.GSI4PK else None,
     )

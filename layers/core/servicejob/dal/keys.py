@@ -61,6 +61,11 @@ def audience_pk(tenant_id: str, entity_type: str, audience: str) -> str:
     return f"{tenant_id}#{entity_type}#seen-by#{audience}"
 
 
+def audience_of(audience_partition: str) -> str:
+    """The audience an `audience_pk` names."""
+    return audience_partition.partition("#seen-by#")[2]
+
+
 def tenant_pk(tenant_id: str) -> str:
     return f"{tenant_id}#tenant"
 

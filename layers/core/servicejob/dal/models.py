@@ -104,6 +104,7 @@ class LeadItem(EntityItem, discriminator="lead"):
     source = UnicodeAttribute()
     business_line = UnicodeAttribute(null=True)
     region = UnicodeAttribute(null=True)
+    branch = UnicodeAttribute(null=True)
     notes = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     owner_user_id = UnicodeAttribute(null=True)

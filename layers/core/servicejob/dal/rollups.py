@@ -2,10 +2,12 @@
 `{t}#rollup-state#{type}#{id}` / STATE holding what that record adds (see domain/rollups.py).
 
 A change is one TransactWriteItems: the state item put on the condition that it is still the version
-read, plus one `ADD` update per rollup item whose counters move. A report reads one Query per month range.
+read, plus one `ADD` update per rollup item whose counters move. A report reads one BatchGetItem of the
+calendar buckets covering its range, or one Query of its months.
 """
 
 import json
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +26,10 @@ from servicejob.tenancy.context import TenantContext
 
 ROLLUP_TYPE = "rollup"
 ROLLUP_STATE_TYPE = "rollup-state"
+
+
+def _counters(item: dict[str, Any]) -> Counters:
+    return {name: Decimal(value["N"]) for name, value in item.items() if "N" in value}
 
 
 def _number(value: Decimal) -> dict[str, str]:
@@ -125,12 +131,25 @@ class DynamoRollupRepository:
         months: list[tuple[str, Counters]] = []
         while True:  # one page unless the range's items pass 1 MB
             response = client.query(**request)
-            for item in response.get("Items", []):
-                counters = {name: Decimal(value["N"]) for name, value in item.items() if "N" in value}
-                months.append((item[table_spec.SK]["S"], counters))
+            months.extend((item[table_spec.SK]["S"], _counters(item)) for item in response.get("Items", []))
             if "LastEvaluatedKey" not in response:
                 return months
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def buckets(self, ctx: TenantContext, partition: str, buckets: Iterable[str]) -> dict[str, Counters]:
+        """The named calendar buckets (months, quarters, years) of one partition that exist."""
+        pk = keys.rollup_pk(ctx.tenant_id, partition)
+        wanted = [{table_spec.PK: {"S": pk}, table_spec.SK: {"S": bucket}} for bucket in sorted(set(buckets))]
+        client = self._clients.dynamodb(ctx.tenant_id)
+        found: dict[str, Counters] = {}
+        for start in range(0, len(wanted), 100):  # a range of 60 months is at most 15 buckets: one call
+            request: dict[str, Any] = {self._table: {"Keys": wanted[start : start + 100]}}
+            while request:
+                response = client.batch_get_item(RequestItems=request)
+                for item in response.get("Responses", {}).get(self._table, []):
+                    found[item[table_spec.SK]["S"]] = _counters(item)
+                request = response.get("UnprocessedKeys") or {}
+        return found
 
     def _state_key(self, tenant_id: str, entity_type: str, entity_id: str) -> dict[str, Any]:
         return {

@@ -94,6 +94,7 @@ class EntitySnapshot:
     deleted_at: str | None
     deleted_by: str | None
     data: Mapping[str, Any]
+    audience: str | None = None  # who sees an owned record (auth.visibility), e.g. `team:audit hk`
 
 
 @dataclass(frozen=True)

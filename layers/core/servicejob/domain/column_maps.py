@@ -95,6 +95,7 @@ IMPORT_FIELDS: dict[ImportEntity, tuple[str, ...]] = {
         "source",
         "business_line",
         "region",
+        "branch",
         "notes",
     ),
     ImportEntity.OPPORTUNITIES: (

@@ -238,7 +238,9 @@ def shape(entity: ImportEntity, record: Mapping[str, str], lookups: RowLookups) 
         data["account_id"] = _account_id(record, lookups)
         return data
     if entity is ImportEntity.LEADS:
-        data = _copy(record, "company_name", "contact_name", "email", "phone", "business_line", "region", "notes")
+        data = _copy(
+            record, "company_name", "contact_name", "email", "phone", "business_line", "region", "branch", "notes"
+        )
         if "contact_name" not in data:
             name_zh, name_en = person_name(record.get("first_name"), record.get("last_name"))
             if name_zh or name_en:

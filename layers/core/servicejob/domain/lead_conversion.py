@@ -94,6 +94,7 @@ def _account_from_lead(lead: Lead) -> AccountInput:
         phone=lead.phone,
         email=lead.email,
         region=lead.region,
+        branch=lead.branch,
         business_lines=[lead.business_line] if lead.business_line else [],
         responsible_user_id=lead.owner_user_id,
     )

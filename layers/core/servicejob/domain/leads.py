@@ -36,6 +36,7 @@ class LeadInput(BaseModel):
     source: LeadSource = "other"
     business_line: ShortText | None = Field(default=None, description="e.g. audit, tax; drives assignment")
     region: ShortText | None = Field(default=None, description="e.g. Hong Kong, Shenzhen; drives assignment")
+    branch: ShortText | None = Field(default=None, description="Our office that follows the lead up (as accounts)")
     notes: LongText | None = None
 
 
@@ -49,6 +50,7 @@ class LeadPatch(BaseModel):
     source: LeadSource | None = None
     business_line: ShortText | None = None
     region: ShortText | None = None
+    branch: ShortText | None = None
     notes: LongText | None = None
     status: WorkingLeadStatus | None = None
     owner_user_id: UserId | None = Field(default=None, description="Reassigns the lead; the new owner is e-mailed")

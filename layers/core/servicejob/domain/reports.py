@@ -1,11 +1,14 @@
 """Sales reports, read from the rollups (domain/rollups.py), never from the records.
 
-Each report reads one rollup partition over a month range (the branch comparison two: the range and the
-same range a year earlier), so its cost grows with the number of months, not of opportunities or leads.
+Each report reads one rollup partition over a month range: the funnel, sales cycle and branch comparison
+(the range and the same range a year earlier) sum the few calendar buckets covering it, the lead
+conversion lists the months. Their cost follows neither the number of opportunities nor of leads.
 
 Who may read: `reports:read` (owner, admin, partner, manager, finance, sales; API keys with the scope).
-Sales see the figures of their own records only: their reports are always filtered to owner = themselves,
-and asking for another owner or for a business line or branch (firm-wide figures) is refused.
+The figures follow record visibility (auth.visibility): owners, admins, partners, finance and API keys
+see the whole firm and may filter by one business line, branch, owner or team; managers and sales see
+their team's figures (their own when they have no team, or when they ask for owner = themselves), and
+asking for another owner or team, or for a business line or branch (firm-wide figures), is refused.
 Amounts are summed per currency (no conversion to a base currency: no exchange rates are kept).
 """
 
@@ -17,20 +20,22 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from servicejob.auth.permissions import Permission, Role
+from servicejob.auth import visibility
+from servicejob.auth.permissions import Permission
 from servicejob.domain.rollups import (
     BRANCHES,
     FUNNEL,
     LEAD_CONVERSION,
     SALES_CYCLE,
     Counters,
+    buckets_covering,
     counter_parts,
     partition_name,
 )
 from servicejob.domain.sales_stages import DEFAULT_STAGES, SalesStagesRepository, StageKind, StageNames
 from servicejob.errors import ErrorList, Forbidden
 from servicejob.money import Money
-from servicejob.tenancy.context import PrincipalKind, TenantContext
+from servicejob.tenancy.context import TenantContext
 
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 MAX_MONTHS = 60
@@ -39,14 +44,18 @@ DEFAULT_MONTHS = 12
 
 class RollupReader(Protocol):
     def months(self, ctx: TenantContext, partition: str, first: str, last: str) -> list[tuple[str, Counters]]: ...
+    def buckets(self, ctx: TenantContext, partition: str, buckets: Iterable[str]) -> dict[str, Counters]:
+        """The counters of the named calendar buckets that exist (one read, whatever their number)."""
+        ...
 
 
 class ReportFilter(BaseModel):
-    """At most one of business line, branch or owner: each is a rollup partition of its own."""
+    """At most one of business line, branch, owner or team: each is a rollup partition of its own."""
 
     business_line: str | None = None
     branch: str | None = None
     owner_user_id: str | None = None
+    team: str | None = Field(default=None, description="A team's records (names compare as auth.visibility says)")
 
 
 class ReportQuery(ReportFilter):
@@ -78,14 +87,37 @@ class Scope(BaseModel):
     filter: ReportFilter
 
 
+def _own_filter(ctx: TenantContext, query: ReportQuery) -> ReportQuery:
+    """A team-scoped caller's filter (auth.visibility): their team's figures, or their own.
+
+    A caller in a team reads the team partition unless they ask for their own (owner = themselves); one
+    without a team reads their own. Asking for anyone else's, or for firm-wide figures (a business line,
+    a branch), is refused.
+    """
+    own_team = visibility.team_key(ctx.team) if ctx.team else None
+    asked_team = visibility.team_key(query.team) if query.team else None
+    refused = (
+        query.business_line
+        or query.branch
+        or query.owner_user_id not in (None, ctx.principal_id)
+        or asked_team not in (None, own_team)
+        or (asked_team and query.owner_user_id)
+    )
+    if refused:
+        raise Forbidden(
+            "You see the reports of your team's records (team = your team) or of your own"
+            " (owner_user_id = yourself) only."
+        )
+    if query.owner_user_id or own_team is None:
+        return query.model_copy(update={"owner_user_id": ctx.principal_id, "team": None})
+    return query.model_copy(update={"team": ctx.team})
+
+
 def resolve_scope(ctx: TenantContext, query: ReportQuery, rollup: str) -> tuple[Scope, str]:
     """The range and filter a report covers, and the rollup partition holding them."""
     ctx.require(Permission.REPORTS_READ)
-    owner = query.owner_user_id
-    if ctx.kind is PrincipalKind.USER and ctx.role is Role.SALES:
-        if (owner not in (None, ctx.principal_id)) or query.business_line or query.branch:
-            raise Forbidden("Sales staff see reports of their own records only (owner_user_id = themselves).")
-        owner = ctx.principal_id
+    if visibility.scope_of(ctx) is visibility.Scope.TEAM:
+        query = _own_filter(ctx, query)
     errors = ErrorList()
     last = query.to_month or current_month()
     first = query.from_month or _shift(last, 1 - DEFAULT_MONTHS)
@@ -93,29 +125,27 @@ def resolve_scope(ctx: TenantContext, query: ReportQuery, rollup: str) -> tuple[
         errors.add("from", "The first month must not be after the last (to).")
     elif _span(first, last) > MAX_MONTHS:
         errors.add("from", f"A report spans at most {MAX_MONTHS} months.")
+    team = visibility.team_key(query.team) if query.team else None
     given = [
-        name
-        for name, value in (("business_line", query.business_line), ("branch", query.branch), ("owner_user_id", owner))
+        (field, dimension, value)
+        for field, dimension, value in (
+            ("business_line", "business-line", query.business_line),
+            ("branch", "branch", query.branch),
+            ("owner_user_id", "owner", query.owner_user_id),
+            ("team", "team", team),
+        )
         if value
     ]
     if len(given) > 1:
+        names = " and ".join(field for field, _, _ in given)
         errors.add(
-            given[1], f"Filter by one of business_line, branch or owner_user_id at a time, not {' and '.join(given)}."
+            given[1][0], f"Filter by one of business_line, branch, owner_user_id or team at a time, not {names}."
         )
     errors.raise_if_any("The report's range or filter is not valid.")
-    report_filter = ReportFilter(business_line=query.business_line, branch=query.branch, owner_user_id=owner)
-    dimension, value = next(
-        (
-            (dimension, value)
-            for dimension, value in (
-                ("business-line", query.business_line),
-                ("branch", query.branch),
-                ("owner", owner),
-            )
-            if value
-        ),
-        (None, None),
+    report_filter = ReportFilter(
+        business_line=query.business_line, branch=query.branch, owner_user_id=query.owner_user_id, team=query.team
     )
+    _, dimension, value = given[0] if given else (None, None, None)
     return Scope(from_month=first, to_month=last, filter=report_filter), partition_name(rollup, dimension, value)
 
 
@@ -125,6 +155,15 @@ def _totals(months: Iterable[tuple[str, Counters]]) -> Counters:
         for name, value in counters.items():
             total[name] += value
     return total
+
+
+def _range_totals(
+    ctx: TenantContext, rollups: RollupReader, partition: str, *ranges: tuple[str, str]
+) -> list[Counters]:
+    """Each range's totals, from one read of the calendar buckets covering them all."""
+    covers = [buckets_covering(first, last) for first, last in ranges]
+    found = rollups.buckets(ctx, partition, {bucket for cover in covers for bucket in cover})
+    return [_totals((bucket, found[bucket]) for bucket in cover if bucket in found) for cover in covers]
 
 
 def _grouped(counters: Counters, kind: str) -> dict[tuple[str | None, ...], Decimal]:
@@ -175,7 +214,7 @@ def funnel_report(
     ctx: TenantContext, rollups: RollupReader, stages: SalesStagesRepository, query: ReportQuery
 ) -> FunnelReport:
     scope, partition = resolve_scope(ctx, query, FUNNEL)
-    total = _totals(rollups.months(ctx, partition, scope.from_month, scope.to_month))
+    (total,) = _range_totals(ctx, rollups, partition, (scope.from_month, scope.to_month))
     counts, reached, lost_at = _grouped(total, "count"), _grouped(total, "reached"), _grouped(total, "lost-at")
     amounts: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for (stage, currency), amount in _grouped(total, "amount").items():
@@ -281,7 +320,7 @@ def _cycle(won: Decimal, days: Decimal) -> dict:
 
 def sales_cycle_report(ctx: TenantContext, rollups: RollupReader, query: ReportQuery) -> SalesCycleReport:
     scope, partition = resolve_scope(ctx, query, SALES_CYCLE)
-    total = _totals(rollups.months(ctx, partition, scope.from_month, scope.to_month))
+    (total,) = _range_totals(ctx, rollups, partition, (scope.from_month, scope.to_month))
     won, days = _grouped(total, "won"), _grouped(total, "days")
 
     def rows(grouping: str) -> list[tuple[str | None, dict]]:
@@ -338,8 +377,10 @@ def _branch_figures(counters: Counters) -> dict[str | None, BranchFigures]:
 def branch_report(ctx: TenantContext, rollups: RollupReader, query: ReportQuery) -> BranchReport:
     scope, partition = resolve_scope(ctx, query, BRANCHES)
     previous_from, previous_to = _shift(scope.from_month, -12), _shift(scope.to_month, -12)
-    current = _branch_figures(_totals(rollups.months(ctx, partition, scope.from_month, scope.to_month)))
-    previous = _branch_figures(_totals(rollups.months(ctx, partition, previous_from, previous_to)))
+    current_totals, previous_totals = _range_totals(
+        ctx, rollups, partition, (scope.from_month, scope.to_month), (previous_from, previous_to)
+    )
+    current, previous = _branch_figures(current_totals), _branch_figures(previous_totals)
     empty = BranchFigures(won_count=0, won_amounts=[], new_leads=0)
     rows = [
         BranchComparison(branch=branch, current=current.get(branch, empty), previous_year=previous.get(branch, empty))

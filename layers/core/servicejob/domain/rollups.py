@@ -1,9 +1,16 @@
 """Report rollups: what each opportunity and lead adds to the monthly report counters, kept by the events function.
 
 A rollup is one item per (rollup name, month) holding flat numeric counters, e.g. `count|proposal` or
-`amount|proposal|HKD` in `funnel` / `2026-12`. Every counter is also kept per business line, branch and
-owner (`funnel#owner#{id}`), so a filtered report reads one partition too: a report costs one Query per
-month range, whatever the number of records.
+`amount|proposal|HKD` in `funnel` / `2026-12`. Every counter is also kept per business line, branch,
+owner and team (`funnel#owner#{id}`, `funnel#team#{team key}`), so a filtered report reads one partition
+too. A record's team is the team of its visibility audience (auth.visibility) at the change; an owner
+without a team adds to no team.
+
+Calendar buckets: each counter is added to its month (`2026-05`) and also to the month's quarter
+(`Q2026-2`) and year (`Y2026`), so a report over a range reads the fewest buckets covering it (a
+calendar year is one item, any 12 months at most 6) with one BatchGetItem: its cost follows neither the
+number of records nor, much, the number of months. Quarter and year keys sort after every month key, so
+a Query `BETWEEN` two months still finds months only (the lead-conversion report lists them).
 
 Idempotency under redelivery and reordering: each record has a state item holding the exact contribution
 it currently makes to the rollups and the entity version it was computed from. A change applies
@@ -22,6 +29,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import quote, unquote
 
+from servicejob.auth.visibility import audience_team
 from servicejob.domain.audit import EntityChange
 
 FUNNEL = "funnel"
@@ -31,7 +39,7 @@ BRANCHES = "branches"
 ROLLUP_NAMES = (FUNNEL, LEAD_CONVERSION, SALES_CYCLE, BRANCHES)
 
 # The dimensions every rollup is also kept by (one partition per value), in the order filters name them.
-DIMENSIONS = ("business-line", "branch", "owner")
+DIMENSIONS = ("business-line", "branch", "owner", "team")
 
 # Lost reasons are free text up to 500 characters; counters keep the first 200 (a DynamoDB attribute name).
 LOST_REASON_KEPT = 200
@@ -39,7 +47,7 @@ LOST_REASON_KEPT = 200
 ROLLED_UP_TYPES = ("opportunity", "lead")
 
 Counters = dict[str, Decimal]
-# (rollup partition name, month) -> counters
+# (rollup partition name, calendar bucket: month, quarter or year) -> counters
 Contribution = dict[tuple[str, str], Counters]
 
 
@@ -69,6 +77,29 @@ def partition_name(rollup: str, dimension: str | None = None, value: str | None 
 
 def month_of(instant: str) -> str:
     return instant[:7]
+
+
+def buckets_of(month: str) -> tuple[str, str, str]:
+    """The month's bucket and those of its calendar quarter and year: `2026-05`, `Q2026-2`, `Y2026`."""
+    return month, f"Q{month[:4]}-{(int(month[5:7]) + 2) // 3}", f"Y{month[:4]}"
+
+
+def buckets_covering(first: str, last: str) -> list[str]:
+    """The fewest buckets whose months are exactly `first`..`last`: whole years, else whole quarters, else months."""
+    index, end = int(first[:4]) * 12 + int(first[5:7]) - 1, int(last[:4]) * 12 + int(last[5:7]) - 1
+    buckets = []
+    while index <= end:
+        year, number = divmod(index, 12)
+        if number == 0 and index + 11 <= end:
+            buckets.append(f"Y{year:04d}")
+            index += 12
+        elif number % 3 == 0 and index + 2 <= end:
+            buckets.append(f"Q{year:04d}-{number // 3 + 1}")
+            index += 3
+        else:
+            buckets.append(f"{year:04d}-{number + 1:02d}")
+            index += 1
+    return buckets
 
 
 @dataclass(frozen=True)
@@ -105,9 +136,10 @@ def _cells(cells: Contribution, rollup: str, month: str, dims: Mapping[str, str 
         partition_name(rollup, dimension, value) for dimension, value in dims.items() if value
     ]
     for partition in partitions:
-        target = cells.setdefault((partition, month), {})
-        for name, value in counters.items():
-            target[name] = target.get(name, Decimal(0)) + value
+        for bucket in buckets_of(month):
+            target = cells.setdefault((partition, bucket), {})
+            for name, value in counters.items():
+                target[name] = target.get(name, Decimal(0)) + value
 
 
 def _days_between(start: str, end: str) -> Decimal:
@@ -115,14 +147,23 @@ def _days_between(start: str, end: str) -> Decimal:
     return max(Decimal(0), (Decimal(elapsed.total_seconds()) / 86400).quantize(Decimal("0.001")))
 
 
-def opportunity_contribution(data: Mapping[str, Any] | None, branch: str | None) -> Contribution:
+def _dimensions(data: Mapping[str, Any], branch: str | None, team: str | None) -> dict[str, str | None]:
+    return {
+        "business-line": data.get("business_line"),
+        "branch": branch,
+        "owner": data.get("owner_user_id"),
+        "team": team,
+    }
+
+
+def opportunity_contribution(data: Mapping[str, Any] | None, branch: str | None, team: str | None) -> Contribution:
     """What one opportunity (as the API shows it) adds: funnel in its creation month; when won, the won
     amount per branch and its sales cycle (lead created, else opportunity created -> closed) in the
     month it closed."""
     cells: Contribution = {}
     if data is None:
         return cells
-    dims = {"business-line": data.get("business_line"), "branch": branch, "owner": data.get("owner_user_id")}
+    dims = _dimensions(data, branch, team)
     stage, status = data["stage"], data["status"]
     amount = Decimal(str(data["amount"]["amount"]))
     currency = data["amount"]["currency"]
@@ -150,13 +191,13 @@ def opportunity_contribution(data: Mapping[str, Any] | None, branch: str | None)
     return cells
 
 
-def lead_contribution(data: Mapping[str, Any] | None) -> Contribution:
+def lead_contribution(data: Mapping[str, Any] | None, team: str | None) -> Contribution:
     """What one lead adds, in its creation month: one lead (converted or not) per region, one new lead per branch."""
     cells: Contribution = {}
     if data is None:
         return cells
     branch = data.get("branch")
-    dims = {"business-line": data.get("business_line"), "branch": branch, "owner": data.get("owner_user_id")}
+    dims = _dimensions(data, branch, team)
     month = month_of(data["created_at"])
     region = data.get("region")
     conversion: Counters = {counter("leads", region): Decimal(1)}
@@ -181,7 +222,9 @@ def contribution_delta(old: Contribution, new: Contribution) -> Contribution:
     return delta
 
 
-# A transaction writes the state item plus at most 2 months x 3 rollups x 4 partitions: far below 100 items.
+# A transaction writes the state item plus the cells a change leaves and enters: a contribution has at most
+# 3 (rollup, month) pairs x 5 partitions x 3 calendar buckets = 45 cells, so at most 91 items (an owner,
+# team, business line, branch and closing month all changed at once), within the 100 allowed.
 def roll_up(change: EntityChange, store: RollupStore, account_branch: AccountBranch) -> bool:
     """Brings the rollups up to this change of an opportunity or lead; False when there was nothing to do
     (another type, a redelivered or an out-of-date change)."""
@@ -190,15 +233,16 @@ def roll_up(change: EntityChange, store: RollupStore, account_branch: AccountBra
         return False
     entity_type = change.audited.type
     live = after.data if after.deleted_at is None else None
+    team = audience_team(after.audience) if after.audience else None
     for _ in range(3):
         previous = store.state(change.tenant_id, entity_type, change.entity_id)
         if previous is not None and previous.version >= after.version:
             return False
         if entity_type == "opportunity":
             branch = account_branch(change.tenant_id, live["account_id"]) if live else None
-            contribution = opportunity_contribution(live, branch)
+            contribution = opportunity_contribution(live, branch, team)
         else:
-            contribution = lead_contribution(live)
+            contribution = lead_contribution(live, team)
         delta = contribution_delta(previous.contribution if previous else {}, contribution)
         new = RollupState(after.version, contribution)
         if store.replace(change.tenant_id, entity_type, change.entity_id, previous, new, delta):
