@@ -31,6 +31,8 @@ const OpportunityDetailPage = lazy(() => import("./pages/opportunities/Opportuni
 const OpportunityFormPage = lazy(() => import("./pages/opportunities/OpportunityFormPage"));
 const SalesStagesPage = lazy(() => import("./pages/settings/SalesStagesPage"));
 const AssignmentRulesPage = lazy(() => import("./pages/settings/AssignmentRulesPage"));
+const ScorecardSettingsPage = lazy(() => import("./pages/settings/ScorecardSettingsPage"));
+const QuoteSettingsPage = lazy(() => import("./pages/settings/QuoteSettingsPage"));
 const UsersPage = lazy(() => import("./pages/UsersPage"));
 const ApiKeysPage = lazy(() => import("./pages/ApiKeysPage"));
 const NotFoundPage = lazy(() => import("./pages/NotFoundPage"));
@@ -114,6 +116,8 @@ export default function App() {
             <Route path="/pipeline" element={<Page><PipelinePage /></Page>} />
             <Route path="/settings/sales-stages" element={<Page><SalesStagesPage /></Page>} />
             <Route path="/settings/assignment-rules" element={<Page><AssignmentRulesPage /></Page>} />
+            <Route path="/settings/scorecard" element={<Page><ScorecardSettingsPage /></Page>} />
+            <Route path="/settings/quotes" element={<Page><QuoteSettingsPage /></Page>} />
             <Route path="/users" element={<Page><UsersPage /></Page>} />
             <Route path="/api-keys" element={<Page><ApiKeysPage /></Page>} />
             <Route path="*" element={<Page><NotFoundPage /></Page>} />

@@ -46,6 +46,12 @@ export type AssignmentRule = Schemas["AssignmentRule"];
 export type Notification = Schemas["Notification"];
 export type AssignmentRules = Schemas["AssignmentRules"];
 export type AssignmentRulesInput = Schemas["AssignmentRulesInput"];
+export type ScorecardFactor = Schemas["ScorecardFactor"];
+export type ScorecardSettings = Schemas["ScorecardSettings"];
+export type ScorecardSettingsInput = Schemas["ScorecardSettingsInput"];
+export type Tier = Schemas["Tier"];
+export type AccountSort = Schemas["AccountSort"];
+export type QuoteSettings = Schemas["QuoteSettings"];
 
 /** One page's query: `limit` (default 50, max 200) and the cursor the last page returned. */
 export interface PageQuery {
@@ -112,7 +118,7 @@ export function createApi(options: ApiOptions) {
   });
 
   const accounts = {
-    list: (query: { limit?: number; cursor?: string | null; q?: string | null }) =>
+    list: (query: PageQuery & { q?: string | null; sort?: AccountSort | null; tier?: Tier | null }) =>
       body(client.GET("/v1/accounts", { params: { query } })),
     get: (id: string) =>
       tagged(client.GET("/v1/accounts/{account_id}", { params: { path: { account_id: id } } })),
@@ -129,6 +135,14 @@ export function createApi(options: ApiOptions) {
       ),
     /** Deliberately replaces whatever changed meanwhile: re-reads the current ETag, then sends `patch` again. */
     overwrite: async (id: string, patch: AccountPatch) => accounts.update(id, patch, (await accounts.get(id)).etag),
+    /** Factor key -> 0-10 (decimal strings); the answer carries the score and tier they give. */
+    score: (id: string, scores: Record<string, string>, etag: string) =>
+      tagged(
+        client.PUT("/v1/accounts/{account_id}/scorecard", {
+          params: { path: { account_id: id }, header: { "if-match": etag } },
+          body: { scores },
+        }),
+      ),
     remove: (id: string, etag: string) =>
       settle(
         client.DELETE("/v1/accounts/{account_id}", {
@@ -233,6 +247,17 @@ export function createApi(options: ApiOptions) {
     replaceAssignmentRules: (rules: AssignmentRulesInput, etag: string) =>
       tagged(
         client.PUT("/v1/sales-settings/assignment-rules", { params: { header: { "if-match": etag } }, body: rules }),
+      ),
+    scorecard: () => tagged(client.GET("/v1/sales-settings/scorecard")),
+    replaceScorecard: (settings: ScorecardSettingsInput, etag: string) =>
+      tagged(client.PUT("/v1/sales-settings/scorecard", { params: { header: { "if-match": etag } }, body: settings })),
+    quotes: () => tagged(client.GET("/v1/sales-settings/quotes")),
+    replaceQuotes: (defaultTaxRatePercent: string, etag: string) =>
+      tagged(
+        client.PUT("/v1/sales-settings/quotes", {
+          params: { header: { "if-match": etag } },
+          body: { default_tax_rate_percent: defaultTaxRatePercent },
+        }),
       ),
   };
 

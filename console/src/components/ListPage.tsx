@@ -19,23 +19,31 @@ interface Page<T> {
  * One list's state in the URL and the cache: the search (`q`) and any filter parameters, the cursor
  * stack, and the page itself. Changing a parameter goes back to the first page.
  */
-export function useListPage<T>(resource: string, fetchPage: (query: { cursor: string | null; q: string | null }) => Promise<Page<T>>) {
+export function useListPage<T>(
+  resource: string,
+  fetchPage: (query: { cursor: string | null; q: string | null; params: URLSearchParams }) => Promise<Page<T>>,
+) {
   const [params, setParams] = useSearchParams();
   const pages = useCursorPages();
   const q = params.get("q") ?? "";
   const page = useQuery({
-    queryKey: [resource, "list", q, pages.cursor],
-    queryFn: () => fetchPage({ cursor: pages.cursor, q: q || null }),
+    // Every parameter is part of the key: a list ordered or filtered on the server is another list.
+    queryKey: [resource, "list", params.toString(), pages.cursor],
+    queryFn: () => fetchPage({ cursor: pages.cursor, q: q || null, params }),
     placeholderData: keepPreviousData,
   });
-  const setParam = (name: string, value: string) => {
+  /** Sets several parameters at once ("" removes one). */
+  const setParamValues = (values: Record<string, string>) => {
     pages.reset();
     const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
+    for (const [name, value] of Object.entries(values)) {
+      if (value) next.set(name, value);
+      else next.delete(name);
+    }
     setParams(next);
   };
-  return { q, params, setParam, pages, page };
+  const setParam = (name: string, value: string) => setParamValues({ [name]: value });
+  return { q, params, setParam, setParamValues, pages, page };
 }
 
 export type ListPageState<T> = ReturnType<typeof useListPage<T>>;

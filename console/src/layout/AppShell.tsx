@@ -5,9 +5,11 @@ import {
   FunnelPlotOutlined,
   KeyOutlined,
   OrderedListOutlined,
+  PercentageOutlined,
   ProjectOutlined,
   RiseOutlined,
   TeamOutlined,
+  TrophyOutlined,
 } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
 import { App, Button, Layout, Menu, type MenuProps, Skeleton, Space, Typography } from "antd";
@@ -55,6 +57,8 @@ const NAVIGATION: NavigationSection[] = [
         permission: "sales-settings:manage",
         icon: <BranchesOutlined />,
       },
+      { path: "/settings/scorecard", labelKey: "nav.scorecard", permission: "sales-settings:manage", icon: <TrophyOutlined /> },
+      { path: "/settings/quotes", labelKey: "nav.quoteSettings", permission: "sales-settings:manage", icon: <PercentageOutlined /> },
       { path: "/users", labelKey: "nav.users", permission: "users:manage", icon: <TeamOutlined /> },
       { path: "/api-keys", labelKey: "nav.apiKeys", permission: "api-keys:manage", icon: <KeyOutlined /> },
     ],

@@ -10,6 +10,7 @@ import { ErrorAlert } from "../../components/ErrorAlert";
 import { useTenantFormat } from "../../format/useTenantFormat";
 import AccountContacts from "../contacts/AccountContacts";
 import AccountOpportunities from "../opportunities/AccountOpportunities";
+import AccountScorecard from "./AccountScorecard";
 
 // The audit trail is written from the table's stream, a moment after the change itself.
 const HISTORY_REFRESH_MS = 5_000;
@@ -75,6 +76,7 @@ export default function AccountDetailPage() {
           <Descriptions.Item label={t("accounts.version")}>{data.version}</Descriptions.Item>
         </Descriptions>
       </Card>
+      <AccountScorecard account={account.data} />
       <RelatedRecords accountId={data.id} tab={params.get("tab")} onTab={(tab) => setParams({ tab }, { replace: true })} />
       {me.permissions.includes("audit:read") && <History accountId={data.id} version={data.version} />}
       <DeleteRecordDialog
