@@ -20,6 +20,7 @@ from servicejob.dal.imports import (
     S3TenantFiles,
 )
 from servicejob.dal.leads import LEAD_KIND
+from servicejob.dal.match_keys import DynamoMatchKeyIndex
 from servicejob.dal.notifications import DynamoNotificationRepository
 from servicejob.dal.opportunities import OPPORTUNITY_KIND
 from servicejob.dal.pagination import CursorCodec
@@ -102,6 +103,7 @@ def dependencies() -> Dependencies:
             stages=DynamoSalesStagesRepository(store(SETTINGS_KIND)),
             assignment=DynamoAssignmentRulesRepository(store(ASSIGNMENT_RULES_KIND), clients, settings.table_name),
             settings=TenantBaseCurrency(tenants),
+            match_index=DynamoMatchKeyIndex(clients, settings.table_name),
         ),
         reminder_schedules=ReminderSchedules(session.client("scheduler"), settings.scheduler_role_arn),
         activities=DynamoActivityRepository(EntityStore(clients, ACTIVITY_KIND, settings.table_name, cursors)),

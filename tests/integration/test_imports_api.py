@@ -13,8 +13,10 @@ import boto3
 import pytest
 import requests
 from moto import mock_aws
+from moto.dynamodb.models import DynamoDBBackend
 from ulid import ULID
 
+from local import moto_transactions
 from local.lambda_dispatch import function_arn, install_lambda_dispatch
 from servicejob.config import get_settings
 from servicejob.dal.table_spec import create_table_request
@@ -72,6 +74,8 @@ def imports(monkeypatch: pytest.MonkeyPatch) -> Iterator[ImportEnv]:
     from functions.workflows import wiring as workflow_wiring
     from tests.integration.conftest import ApiClient
 
+    # A commit writes its rows in transactions; like the local runtime, skip moto's copy of the table per item.
+    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", moto_transactions.transact_write_items)
     get_settings.cache_clear()
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         settings = get_settings()
@@ -145,7 +149,7 @@ def test_a_hubspot_export_with_chinese_names_is_dry_run_reported_and_committed(i
     assert report["status"] == "validated", report
     assert report["encoding"] == "big5-hkscs"
     assert (report["rows_total"], report["rows_valid"], report["error_rows"]) == (5, 3, 2)
-    assert report["duplicates"] == []
+    assert report["duplicates"] == [] and report["duplicate_rows"] == 0  # contacts have no match keys
     status, _, errors = imports.call("GET", f"/v1/imports/{job['id']}/errors")
     assert status == 200
     by_line = {row["line"]: row["errors"] for row in errors["items"]}
@@ -170,6 +174,87 @@ def test_a_hubspot_export_with_chinese_names_is_dry_run_reported_and_committed(i
     status, _, problem = imports.call("POST", f"/v1/imports/{job['id']}/commit")
     assert status == 409, problem
     assert len(_contacts_of(imports, kowloon)) == 2
+
+
+def _duplicates_of(env: ImportEnv, account_id: str) -> list[dict]:
+    status, _, found = env.call("GET", f"/v1/accounts/{account_id}/duplicates")
+    assert status == 200, found
+    return found["items"]
+
+
+def test_the_dry_run_reports_likely_duplicates_and_imported_accounts_get_their_match_keys(imports: ImportEnv):
+    # Given an account on record in traditional characters
+    status, _, kowloon = imports.call("POST", "/v1/accounts", {"name": "九龍貿易有限公司", "phone": "+852 2111 2222"})
+    assert status == 201, kowloon
+    # And a HubSpot companies export: the same company in simplified characters, a company twice, a bad row
+    csv_text = (
+        "Company name,Phone Number,Website URL\n"
+        "九龙贸易有限公司,,\n"
+        "Harbour Audit Ltd,+852 3111 2222,harbour.example\n"
+        ",+852 3999 0000,\n"
+        "Harbour Audit Limited,3111 2222,https://www.harbour.example\n"
+        "南山顧問有限公司,,\n"
+    )
+    job = imports.upload("accounts", "hubspot", csv_text.encode("utf-8"))
+
+    # When it is dry run
+    report = imports.dry_run(job["id"])
+
+    # Then the report names each row's likely duplicates: on record, and earlier in the same file, and why
+    assert report["status"] == "validated" and (report["rows_valid"], report["error_rows"]) == (4, 1), report
+    assert report["duplicate_rows"] == 2
+    by_line = {found["line"]: found for found in report["duplicates"]}
+    assert set(by_line) == {2, 5}
+    assert by_line[2]["matches"] == [
+        {"entity_type": "account", "entity_id": kowloon["id"], "name": "九龍貿易有限公司", "matched_on": ["name"]}
+    ]
+    assert by_line[2]["file_rows"] == []
+    assert by_line[5]["matches"] == []
+    assert by_line[5]["file_rows"] == [
+        {"line": 3, "name": "Harbour Audit Ltd", "matched_on": ["name", "phone", "domain"]}
+    ]
+
+    # When it is committed
+    assert imports.commit(job["id"])["status"] == "committed"
+
+    # Then the imported accounts carry match keys like accounts created one by one
+    status, _, page = imports.call("GET", "/v1/accounts", query={"limit": "200"})
+    imported = {account["name"]: account["id"] for account in page["items"]}
+    assert [match["entity_id"] for match in _duplicates_of(imports, kowloon["id"])] == [imported["九龙贸易有限公司"]]
+    harbour = _duplicates_of(imports, imported["Harbour Audit Ltd"])
+    assert [(match["entity_id"], match["matched_on"]) for match in harbour] == [
+        (imported["Harbour Audit Limited"], ["name", "phone", "domain"])
+    ]
+    assert _duplicates_of(imports, imported["南山顧問有限公司"]) == []
+
+
+def test_a_lead_import_reports_leads_and_accounts_it_likely_duplicates(imports: ImportEnv):
+    status, _, account = imports.call("POST", "/v1/accounts", {"name": "Harbour Audit Limited"})
+    assert status == 201, account
+    status, _, lead = imports.call(
+        "POST", "/v1/leads", {"company_name": "南山顧問有限公司", "email": "info@nanshan.example"}
+    )
+    assert status == 201, lead
+    csv_text = (
+        "Company Name,Email,First Name,Last Name\nHarbour Audit Ltd,,Mary,Wong\n南山顾问,sales@nanshan.example,,\n"
+    )
+    job = imports.upload("leads", "hubspot", csv_text.encode("utf-8"))
+
+    report = imports.dry_run(job["id"])
+
+    assert report["status"] == "validated", report
+    matches = {found["line"]: found["matches"] for found in report["duplicates"]}
+    assert matches == {
+        2: [{"entity_type": "account", "entity_id": account["id"], "name": account["name"], "matched_on": ["name"]}],
+        3: [
+            {
+                "entity_type": "lead",
+                "entity_id": lead["id"],
+                "name": "南山顧問有限公司",
+                "matched_on": ["name", "domain"],
+            }
+        ],
+    }
 
 
 def test_an_interrupted_commit_resumes_and_writes_every_row_exactly_once(

@@ -126,3 +126,20 @@ def test_roles_that_cannot_sell_cannot_convert(api, role):
     lead = create_lead(api)
     assert convert(api, lead["id"], {"opportunity": OPPORTUNITY}, role=role)[0] == 403
     assert count(api, "/v1/opportunities") == 0
+
+
+def test_the_account_a_conversion_creates_is_found_as_a_likely_duplicate(api):
+    # Given a lead converted into a new account
+    lead = create_lead(api, phone="+852 2345 6789")
+    body = {"account": {"name": "九龍貿易有限公司", "phone": "+852 2345 6789"}, "opportunity": OPPORTUNITY}
+    status, _, result = convert(api, lead["id"], body)
+    assert status == 201, result
+    # When the same company is created again, in simplified characters
+    status, _, again = api.call("POST", "/v1/accounts", {"name": "九龙贸易有限公司"})
+    # Then the converted account is named as its likely duplicate (its match keys were written with it)
+    assert status == 201, again
+    assert [(match["entity_id"], match["matched_on"]) for match in again["possible_duplicates"]] == [
+        (result["account"]["id"], ["name"])
+    ]
+    status, _, found = api.call("GET", f"/v1/accounts/{result['account']['id']}/duplicates")
+    assert [match["entity_id"] for match in found["items"]] == [again["id"]]

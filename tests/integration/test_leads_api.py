@@ -212,3 +212,33 @@ def test_delete_needs_if_match_and_hides_the_lead(api):
     assert api.call("DELETE", path)[0] == 428
     assert api.call("DELETE", path, headers={"If-Match": '"1"'})[0] == 204
     assert api.call("GET", path)[0] == 404
+
+
+def test_a_new_lead_names_the_accounts_and_leads_it_likely_duplicates_and_its_keys_follow_it(api):
+    status, _, account = api.call("POST", "/v1/accounts", {"name": "九龍貿易有限公司"})
+    assert status == 201, account
+    first = create_lead(api, company_name="Harbour Audit Ltd", email="mary@harbour.example")
+
+    # A lead for a company on record, in simplified characters: the account is named
+    kowloon = create_lead(api, company_name="九龙贸易")
+    assert [(m["entity_type"], m["entity_id"], m["matched_on"]) for m in kowloon["possible_duplicates"]] == [
+        ("account", account["id"], ["name"])
+    ]
+    # A lead sharing another lead's e-mail domain: that lead is named; a free-mail address names nobody
+    harbour = create_lead(api, company_name="HA Partners", email="peter@harbour.example")
+    assert [(m["entity_type"], m["entity_id"], m["matched_on"]) for m in harbour["possible_duplicates"]] == [
+        ("lead", first["id"], ["domain"])
+    ]
+    assert create_lead(api, company_name="Other", email="someone@gmail.com")["possible_duplicates"] == []
+
+    # When the first lead's company changes, and the second lead is deleted, their keys follow
+    status, _, renamed = api.call(
+        "PATCH", f"/v1/leads/{first['id']}", {"email": "mary@elsewhere.example"}, headers={"If-Match": '"1"'}
+    )
+    assert status == 200, renamed
+    status, _, _ = api.call("DELETE", f"/v1/leads/{kowloon['id']}", headers={"If-Match": '"1"'})
+    assert status == 204
+    assert create_lead(api, company_name="HB Partners", email="x@harbour.example")["possible_duplicates"] == [
+        {"entity_type": "lead", "entity_id": harbour["id"], "name": "HA Partners", "matched_on": ["domain"]}
+    ]
+    assert [m["entity_type"] for m in create_lead(api, company_name="九龍貿易")["possible_duplicates"]] == ["account"]

@@ -230,6 +230,17 @@ def test_another_tenants_accounts_are_never_likely_duplicates(tenant_a, tenant_b
     }
 
 
+def test_another_tenants_leads_and_accounts_are_never_a_new_leads_likely_duplicates(tenant_a, tenant_b):
+    # Given A has an account and a lead of one firm
+    identity = {"company_name": f"隔離線索{ULID()}有限公司", "phone": "+852 2345 6780", "email": "a@iso-lead.example"}
+    tenant_a.call("POST", "/v1/accounts", json={"name": identity["company_name"], "phone": identity["phone"]})
+    assert tenant_a.call("POST", "/v1/leads", json=identity).status_code == 201
+    # When B creates a lead of the same firm
+    created = tenant_b.call("POST", "/v1/leads", json=identity).json()
+    # Then B is offered none of A's records
+    assert created["possible_duplicates"] == []
+
+
 def test_score_orderings_and_scorecard_settings_are_per_tenant(tenant_a, tenant_b):
     # Given A scored an account and changed its scorecard settings
     a_id = CREATORS["/v1/accounts/{account_id}"](tenant_a)

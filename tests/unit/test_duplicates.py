@@ -6,6 +6,8 @@ import pytest
 
 from servicejob.domain.duplicates import (
     DuplicateCandidate,
+    FileDuplicateFinder,
+    ImportedRow,
     IndexedRecord,
     MatchKey,
     MatchKind,
@@ -132,6 +134,9 @@ class FakeIndex:
         self.queries.append(key)
         return [record for record in self.records.get(key, []) if record.entity_type in entity_types]
 
+    def find_many(self, ctx, keys, entity_types: Sequence[str]) -> dict[MatchKey, list[IndexedRecord]]:
+        return {key: self.find(ctx, key, entity_types) for key in keys}
+
 
 CTX = TenantContext(tenant_id="T1", principal_id="U1", kind=PrincipalKind.USER, role="owner")
 
@@ -159,3 +164,25 @@ def test_finder_ranks_by_number_then_strength_of_matches_and_excludes():
     assert [m.entity_id for m in find_likely_duplicates(CTX, index, candidate, exclude=["A2"])] == ["A1"]
     both = find_likely_duplicates(CTX, index, candidate, entity_types=("account", "lead"))
     assert {m.entity_id for m in both} == {"A1", "A2", "L1"}
+
+
+def test_import_rows_are_compared_with_existing_records_and_earlier_rows_each_key_looked_up_once():
+    existing = IndexedRecord("account", "A1", "九龍貿易有限公司")
+    index = FakeIndex({MatchKey(MatchKind.NAME, "九龙贸易"): [existing]})
+    finder = FileDuplicateFinder(CTX, index, ("account",))
+
+    def row(line: int, name: str, phone: str | None = None) -> ImportedRow:
+        return ImportedRow(line, name, DuplicateCandidate(name=name, phones=[phone] if phone else []))
+
+    first = finder.check([row(2, "九龙贸易有限公司"), row(3, "Harbour Audit Ltd", "+852 2345 6789")])
+    second = finder.check([row(4, "Harbour Audit Limited", "23456789"), row(5, "Unrelated Co")])
+
+    # Simplified characters in the file find the traditional name on record
+    assert [(found.line, [m.entity_id for m in found.matches], found.file_rows) for found in first] == [(2, ["A1"], [])]
+    # A later row (in a later batch) matching an earlier one, by name and phone
+    assert len(second) == 1 and second[0].line == 4 and second[0].matches == []
+    assert [(r.line, r.name, r.matched_on) for r in second[0].file_rows] == [
+        (3, "Harbour Audit Ltd", [MatchKind.NAME, MatchKind.PHONE])
+    ]
+    # Each distinct key was queried once, across batches
+    assert len(index.queries) == len(set(index.queries)) == 4

@@ -497,7 +497,10 @@ export interface paths {
         /** List leads, newest first, or search by company name prefix */
         get: operations["list_leads_v1_leads_get"];
         put?: never;
-        /** Create a lead; its owner is set by the assignment rules */
+        /**
+         * Create a lead; its owner is set by the assignment rules; the answer names likely duplicates
+         * @description Never refused for a likely duplicate: `possible_duplicates` lists accounts and leads sharing its normalized company name, phone or company e-mail domain.
+         */
         post: operations["create_lead_v1_leads_post"];
         delete?: never;
         options?: never;
@@ -1931,15 +1934,6 @@ export interface components {
              */
             won: number;
         };
-        /** DuplicateFinding */
-        DuplicateFinding: {
-            /** Line */
-            line: number;
-            /** Matches */
-            matches: {
-                [key: string]: unknown;
-            }[];
-        };
         /** DuplicateList */
         DuplicateList: {
             /** Items */
@@ -2005,6 +1999,18 @@ export interface components {
          * @enum {string}
          */
         FileEncoding: "utf-8" | "big5" | "big5-hkscs" | "gb18030";
+        /** FileRowMatch */
+        FileRowMatch: {
+            /**
+             * Line
+             * @description An earlier line of the same file
+             */
+            line: number;
+            /** Matched On */
+            matched_on: components["schemas"]["MatchKind"][];
+            /** Name */
+            name: string;
+        };
         /** FunnelReport */
         FunnelReport: {
             filter: components["schemas"]["ReportFilter"];
@@ -2093,10 +2099,16 @@ export interface components {
             /** Created By */
             created_by: string;
             /**
-             * Duplicates
-             * @description Likely duplicates of rows
+             * Duplicate Rows
+             * @description Rows with likely duplicates, all of them
+             * @default 0
              */
-            duplicates?: components["schemas"]["DuplicateFinding"][];
+            duplicate_rows: number;
+            /**
+             * Duplicates
+             * @description Account and lead rows' likely duplicates (the first 200 rows with any)
+             */
+            duplicates?: components["schemas"]["RowDuplicates"][];
             encoding?: components["schemas"]["FileEncoding"] | null;
             entity: components["schemas"]["ImportEntity"];
             /**
@@ -2334,6 +2346,82 @@ export interface components {
              * @description Last month (YYYY-MM), inclusive
              */
             to: string;
+        };
+        /**
+         * LeadCreated
+         * @description A created lead, with the accounts and leads it likely duplicates (the create is not refused).
+         */
+        LeadCreated: {
+            /**
+             * Account Id
+             * @description Set on conversion
+             */
+            account_id?: string | null;
+            /**
+             * Business Line
+             * @description e.g. audit, tax; drives assignment
+             */
+            business_line?: string | null;
+            /**
+             * Company Name
+             * @description The prospective client, e.g. 九龍貿易有限公司
+             */
+            company_name: string;
+            /**
+             * Contact Id
+             * @description Set on conversion when a contact was made
+             */
+            contact_id?: string | null;
+            /** Contact Name */
+            contact_name?: string | null;
+            /** Converted At */
+            converted_at?: string | null;
+            /** Created At */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Email */
+            email?: string | null;
+            /** Id */
+            id: string;
+            /** Notes */
+            notes?: string | null;
+            /**
+             * Opportunity Id
+             * @description Set on conversion
+             */
+            opportunity_id?: string | null;
+            /** Owner User Id */
+            owner_user_id?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Possible Duplicates
+             * @description Accounts and leads sharing its normalized company name, phone or company e-mail domain
+             */
+            possible_duplicates?: components["schemas"]["DuplicateMatch"][];
+            /**
+             * Region
+             * @description e.g. Hong Kong, Shenzhen; drives assignment
+             */
+            region?: string | null;
+            /**
+             * Source
+             * @default other
+             * @enum {string}
+             */
+            source: "web" | "referral" | "event" | "cold_call" | "import" | "other";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "new" | "contacted" | "qualified" | "disqualified" | "converted";
+            /** Updated At */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Version */
+            version: number;
         };
         /** LeadInput */
         LeadInput: {
@@ -3114,6 +3202,21 @@ export interface components {
          * @enum {string}
          */
         Role: "owner" | "admin" | "partner" | "manager" | "finance" | "sales" | "staff";
+        /** RowDuplicates */
+        RowDuplicates: {
+            /**
+             * File Rows
+             * @description Earlier rows of the same file it likely duplicates
+             */
+            file_rows: components["schemas"]["FileRowMatch"][];
+            /** Line */
+            line: number;
+            /**
+             * Matches
+             * @description Existing records the row likely duplicates
+             */
+            matches: components["schemas"]["DuplicateMatch"][];
+        };
         /** RowErrorPage */
         RowErrorPage: {
             /** Items */
@@ -9203,7 +9306,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Lead"];
+                    "application/json": components["schemas"]["LeadCreated"];
                 };
             };
             /** @description Malformed request */

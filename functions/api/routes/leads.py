@@ -39,7 +39,9 @@ def _lead_response(lead: leads.Lead, status: int = 200) -> Response[leads.Lead]:
 
 @router.post(
     "",
-    summary="Create a lead; its owner is set by the assignment rules",
+    summary="Create a lead; its owner is set by the assignment rules; the answer names likely duplicates",
+    description="Never refused for a likely duplicate: `possible_duplicates` lists accounts and leads sharing its "
+    "normalized company name, phone or company e-mail domain.",
     tags=["leads"],
     responses=responses(201, "Created"),
 )
@@ -48,18 +50,19 @@ def create_lead(
     idempotency_key: Annotated[
         str | None, Header(alias="Idempotency-Key", max_length=200, description="Makes a retried create safe")
     ] = None,
-) -> Response[leads.Lead]:
+) -> Response[leads.LeadCreated]:
     ctx = tenant_context(router)
     deps = dependencies()
 
     def create() -> dict:
-        return leads.create_lead(ctx, deps.leads, deps.assignment_rules, lead).model_dump(mode="json")
+        created = leads.create_lead(ctx, deps.leads, deps.assignment_rules, lead, deps.match_keys)
+        return created.model_dump(mode="json")
 
     if idempotency_key:
         created = deps.idempotency.run(ctx, "leads.create", idempotency_key, lead.model_dump(mode="json"), create)
     else:
         created = create()
-    return _lead_response(leads.Lead.model_validate(created), status=201)
+    return _lead_response(leads.LeadCreated.model_validate(created), status=201)
 
 
 @router.get(

@@ -11,11 +11,11 @@ from botocore.exceptions import ClientError
 
 from servicejob.clock import now_iso, utc_now
 from servicejob.dal import keys, table_spec
-from servicejob.dal.accounts import ACCOUNT_KIND, account_match_keys
+from servicejob.dal.accounts import ACCOUNT_KIND
 from servicejob.dal.activities import ACTIVITY_KIND
 from servicejob.dal.contacts import CONTACT_KIND
 from servicejob.dal.entity_store import DELETED_RETENTION, EntityKind, EntityStore, cancelled_by_condition
-from servicejob.dal.match_keys import key_writes
+from servicejob.dal.match_keys import ACCOUNT_MATCH_KEYS
 from servicejob.dal.opportunities import OPPORTUNITY_KIND
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.tenant_access import TenantClients
@@ -109,7 +109,7 @@ class DynamoAccountMerges:
         if duplicate is None:
             raise NotFound(f"No account with id {duplicate_id}.")
         current = self._accounts.kind.item_class.from_raw_data(duplicate).attribute_values
-        writes = key_writes(ctx, "account", duplicate_id, current["name"], account_match_keys(current), set())
+        writes = ACCOUNT_MATCH_KEYS.on_delete(ctx, current, duplicate_id)
         delete = self._accounts.update_request(
             ctx,
             duplicate_id,

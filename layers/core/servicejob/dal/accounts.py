@@ -8,11 +8,10 @@ from typing import Any
 
 from servicejob.dal import keys, table_spec
 from servicejob.dal.entity_store import EntityKind, EntityStore
-from servicejob.dal.match_keys import key_writes
+from servicejob.dal.match_keys import ACCOUNT_MATCH_KEYS
 from servicejob.dal.models import AccountItem
 from servicejob.dal.pagination import Page
 from servicejob.domain.accounts import Account
-from servicejob.domain.duplicates import ACCOUNT_MATCHED_FIELDS, account_candidate, match_keys
 from servicejob.domain.scorecard import AccountScorecard, Tier
 from servicejob.tenancy.context import TenantContext
 
@@ -27,10 +26,6 @@ def _scorecard(item: AccountItem) -> AccountScorecard | None:
     return AccountScorecard.model_validate(item.scorecard) if item.scorecard else None
 
 
-def account_match_keys(fields: Mapping[str, Any]):
-    return set(match_keys(account_candidate(fields)))
-
-
 class DynamoAccountRepository:
     def __init__(self, store: EntityStore[AccountItem]):
         self._store = store
@@ -39,30 +34,16 @@ class DynamoAccountRepository:
         return _to_account(self._store.get(ctx, account_id))
 
     def add(self, ctx: TenantContext, account_id: str, fields: Mapping[str, Any]) -> Account:
-        writes = key_writes(ctx, "account", account_id, fields["name"], set(), account_match_keys(fields))
+        writes = ACCOUNT_MATCH_KEYS.on_create(ctx, account_id, fields)
         return _to_account(self._store.create(ctx, account_id, fields, writes))
 
     def update(self, ctx: TenantContext, account_id: str, changes: Mapping[str, Any], expected_version: int) -> Account:
-        writes = None
-        if ACCOUNT_MATCHED_FIELDS & changes.keys():
-            # The keys to drop are those of the stored account; the version condition keeps the read honest.
-            current = self._store.get(ctx, account_id).attribute_values
-            after = {**current, **changes}
-            renamed = "name" in changes and changes["name"] != current.get("name")
-            writes = key_writes(
-                ctx,
-                "account",
-                account_id,
-                after["name"],
-                account_match_keys(current),
-                account_match_keys(after),
-                renamed,
-            )
+        writes = ACCOUNT_MATCH_KEYS.on_update(ctx, self._store, account_id, changes)
         return _to_account(self._store.update(ctx, account_id, changes, expected_version, writes))
 
     def delete(self, ctx: TenantContext, account_id: str, expected_version: int) -> Account:
         current = self._store.get(ctx, account_id).attribute_values
-        writes = key_writes(ctx, "account", account_id, current["name"], account_match_keys(current), set())
+        writes = ACCOUNT_MATCH_KEYS.on_delete(ctx, current, account_id)
         return _to_account(self._store.soft_delete(ctx, account_id, expected_version, writes))
 
     def list(self, ctx: TenantContext, limit: int, cursor: str | None, name_prefix: str | None) -> Page[Account]:

@@ -17,14 +17,17 @@ from botocore.exceptions import ClientError
 from servicejob.clock import now_iso
 from servicejob.dal import keys
 from servicejob.dal.entity_store import EntityKind, EntityStore
+from servicejob.dal.match_keys import ACCOUNT_MATCH_KEYS, LEAD_MATCH_KEYS
 from servicejob.dal.models import ImportJobItem, ImportMappingItem, ImportRowErrorsItem
 from servicejob.dal.pagination import CursorCodec, Page
 from servicejob.dal.tenant_access import TenantClients
+from servicejob.dal.unit_of_work import MAX_TRANSACTION_ITEMS, UnitOfWork
 from servicejob.domain.column_maps import ImportEntity, ImportMapping
 from servicejob.domain.imports import ImportStatus, RowErrors, StoredImportJob
 from servicejob.errors import Conflict, FieldError, ValidationFailed
 from servicejob.tenancy.context import TenantContext
 
+_MATCH_KEYED = {ImportEntity.ACCOUNTS: ACCOUNT_MATCH_KEYS, ImportEntity.LEADS: LEAD_MATCH_KEYS}
 IMPORT_JOB_KIND = EntityKind("import", ImportJobItem)
 IMPORT_MAPPING_KIND = EntityKind("import_mapping", ImportMappingItem)
 _BATCH_WRITE_LIMIT = 25
@@ -115,13 +118,20 @@ class DynamoImportJobRepository:
         return found
 
     def write_records(self, ctx: TenantContext, entity: ImportEntity, records: list[tuple[str, dict]]) -> None:
-        """New records, as their entity's create writes them, 25 to a BatchWriteItem."""
+        """New records, as their entity's create writes them: each with its duplicate-match keys (accounts,
+        leads) in the same TransactWriteItems, as many rows to a transaction as fit in its 100 items."""
         store = self._record_stores[entity]
-        requests = [
-            {"PutRequest": {"Item": store.new_item(ctx, record_id, fields).serialize()}}
-            for record_id, fields in records
-        ]
-        self._batch_write(ctx, requests)
+        keyed = _MATCH_KEYED.get(entity)
+        work = UnitOfWork(self._clients, ctx)
+        for record_id, fields in records:
+            companions = keyed.on_create(ctx, record_id, fields) if keyed else None
+            items = 1 + (len(companions.puts) if companions else 0)
+            if work.size + items > MAX_TRANSACTION_ITEMS:
+                work.commit()
+                work = UnitOfWork(self._clients, ctx)
+            work.create(record_id, store, record_id, fields, companions)
+        if work.size:
+            work.commit()
 
     def advance(self, ctx: TenantContext, job: StoredImportJob, through_line: int, rows: int) -> StoredImportJob:
         """Records the chunk as committed, if the job is still committing from where this chunk started."""

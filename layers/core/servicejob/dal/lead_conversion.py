@@ -1,7 +1,8 @@
-"""A lead conversion in DynamoDB: the new account (or a check that the chosen one still exists), the
-contact, the opportunity and the lead's versioned update, in one TransactWriteItems."""
+"""A lead conversion in DynamoDB: the new account with its duplicate-match keys (or a check that the chosen
+one still exists), the contact, the opportunity and the lead's versioned update, in one TransactWriteItems."""
 
 from servicejob.dal.entity_store import EntityStore
+from servicejob.dal.match_keys import ACCOUNT_MATCH_KEYS
 from servicejob.dal.models import LeadItem
 from servicejob.dal.tenant_access import TenantClients
 from servicejob.dal.unit_of_work import TransactionRefused, UnitOfWork
@@ -31,7 +32,8 @@ class DynamoConversionStore:
         if plan.new_account is None:
             work.require_exists("account", self._accounts, plan.account_id)
         else:
-            work.create("account", self._accounts, plan.account_id, plan.new_account)
+            keys = ACCOUNT_MATCH_KEYS.on_create(ctx, plan.account_id, plan.new_account)
+            work.create("account", self._accounts, plan.account_id, plan.new_account, keys)
         if plan.new_contact is not None and plan.contact_id is not None:
             work.create("contact", self._contacts, plan.contact_id, plan.new_contact)
         work.create("opportunity", self._opportunities, plan.opportunity_id, plan.new_opportunity)

@@ -324,7 +324,8 @@ class ImportJobItem(EntityItem, discriminator="import"):
     # Commit progress: every valid row up to this line is written (in the same transaction as its records).
     committed_through_line = NumberAttribute(default=0)
     upload_etag = UnicodeAttribute(null=True)  # the file the dry run read; the commit reads exactly it
-    duplicates = JSONAttribute(null=True)  # [{line, matches: [{entity_id, name, reasons}]}]
+    duplicates = JSONAttribute(null=True)  # [RowDuplicates]: the first rows' likely duplicates
+    duplicate_rows = NumberAttribute(default=0)  # rows with likely duplicates, all of them
     failure = JSONAttribute(null=True)  # {field, message, code}
     commit_attempts = NumberAttribute(default=0)
     committed_by = UnicodeAttribute(null=True)  # the user whose commit writes the records (their actor)

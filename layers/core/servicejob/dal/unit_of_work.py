@@ -12,7 +12,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from servicejob.dal.entity_store import EntityStore
+from servicejob.dal.entity_store import CompanionWrites, EntityStore
 from servicejob.dal.tenant_access import TenantClients
 from servicejob.tenancy.context import TenantContext
 
@@ -37,9 +37,18 @@ class UnitOfWork:
         self._items: list[dict] = []
         self._labels: list[str] = []
 
-    def create(self, label: str, store: EntityStore, entity_id: str, fields: Mapping[str, Any]) -> Any:
+    def create(
+        self,
+        label: str,
+        store: EntityStore,
+        entity_id: str,
+        fields: Mapping[str, Any],
+        companions: CompanionWrites | None = None,
+    ) -> Any:
         item, put = store.put_request(self.ctx, entity_id, fields)
         self._add(label, {"Put": put})
+        for request in companions.requests(put["TableName"]) if companions else []:
+            self._add(f"{label}.companion", request)
         return item
 
     def update(
@@ -50,6 +59,10 @@ class UnitOfWork:
 
     def require_exists(self, label: str, store: EntityStore, entity_id: str) -> None:
         self._add(label, {"ConditionCheck": store.exists_check(self.ctx, entity_id)})
+
+    @property
+    def size(self) -> int:
+        return len(self._items)
 
     def commit(self) -> None:
         try:

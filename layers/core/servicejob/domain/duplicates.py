@@ -9,17 +9,19 @@ domain, HK BR number or PRC USCC.
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import opencc
 from pydantic import BaseModel, Field
 
 from servicejob.tenancy.context import TenantContext
+
+H = TypeVar("H")  # a holder of match keys: a stored record, or an earlier row of an import file
 
 
 class MatchKind(StrEnum):
@@ -213,7 +215,7 @@ class DuplicateMatch(BaseModel):
     matched_on: list[MatchKind] = Field(description="The keys that are equal, strongest first")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class IndexedRecord:
     entity_type: str
     entity_id: str
@@ -224,6 +226,37 @@ class MatchKeyIndex(Protocol):
     def find(self, ctx: TenantContext, key: MatchKey, entity_types: Sequence[str]) -> list[IndexedRecord]:
         """Records of these types holding `key` (one Query)."""
         ...
+
+    def find_many(
+        self, ctx: TenantContext, keys: Collection[MatchKey], entity_types: Sequence[str]
+    ) -> dict[MatchKey, list[IndexedRecord]]:
+        """`find` for each key (one Query per key, several at a time)."""
+        ...
+
+
+_KINDS = list(MatchKind)
+
+
+def _ranked(
+    candidate_keys: Iterable[MatchKey], holders: Callable[[MatchKey], Iterable[H]], excluded: Collection[H] = ()
+) -> list[tuple[H, list[MatchKind]]]:
+    """Each holder of any of the keys with the kinds it matched on; most and strongest matches first."""
+    matched: dict[H, list[MatchKind]] = {}
+    for key in candidate_keys:
+        for holder in holders(key):
+            if holder in excluded:
+                continue
+            kinds = matched.setdefault(holder, [])
+            if key.kind not in kinds:
+                kinds.append(key.kind)
+    return sorted(matched.items(), key=lambda pair: (-len(pair[1]), _KINDS.index(pair[1][0]), pair[0]))
+
+
+def _as_matches(ranked: list[tuple[IndexedRecord, list[MatchKind]]]) -> list[DuplicateMatch]:
+    return [
+        DuplicateMatch(entity_type=record.entity_type, entity_id=record.entity_id, name=record.name, matched_on=kinds)
+        for record, kinds in ranked
+    ]
 
 
 def find_likely_duplicates(
@@ -239,24 +272,74 @@ def find_likely_duplicates(
     The caller checks permissions: this is shared by create paths, the duplicates route and CSV import.
     """
     excluded = set(exclude)
-    matches: dict[tuple[str, str], DuplicateMatch] = {}
-    for key in match_keys(candidate):
-        for record in index.find(ctx, key, entity_types):
-            if record.entity_id in excluded:
-                continue
-            match = matches.setdefault(
-                (record.entity_type, record.entity_id),
-                DuplicateMatch(
-                    entity_type=record.entity_type, entity_id=record.entity_id, name=record.name, matched_on=[]
-                ),
-            )
-            if key.kind not in match.matched_on:
-                match.matched_on.append(key.kind)
-    kinds = list(MatchKind)
-    return sorted(
-        matches.values(),
-        key=lambda match: (-len(match.matched_on), kinds.index(match.matched_on[0]), match.entity_id),
-    )
+    found = {key: index.find(ctx, key, entity_types) for key in match_keys(candidate)}
+    ranked = _ranked(found, lambda key: [record for record in found[key] if record.entity_id not in excluded])
+    return _as_matches(ranked)
+
+
+# ---- rows of an import file ----------------------------------------------------------------------
+class FileRowMatch(BaseModel):
+    line: int = Field(description="An earlier line of the same file")
+    name: str
+    matched_on: list[MatchKind]
+
+
+class RowDuplicates(BaseModel):
+    line: int
+    matches: list[DuplicateMatch] = Field(description="Existing records the row likely duplicates")
+    file_rows: list[FileRowMatch] = Field(description="Earlier rows of the same file it likely duplicates")
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    line: int
+    name: str
+    candidate: DuplicateCandidate
+
+
+# Matches kept per row of an import file: enough to decide, and the report of a large file stays small.
+ROW_MATCHES_KEPT = 10
+
+
+@dataclass
+class FileDuplicateFinder:
+    """Likely duplicates of an import file's rows, fed in line order, batch by batch.
+
+    Each distinct key of the file is looked up once (`find_many`: one Query per key, several at a time), so
+    the cost grows with the file's distinct names, phones, domains and numbers, never with the table. Rows
+    are also compared with the earlier rows of the same file.
+    """
+
+    ctx: TenantContext
+    index: MatchKeyIndex
+    entity_types: Sequence[str]
+    _existing: dict[MatchKey, list[IndexedRecord]] = field(default_factory=dict)
+    _earlier: dict[MatchKey, list[tuple[int, str]]] = field(default_factory=dict)
+
+    def check(self, rows: Sequence[ImportedRow]) -> list[RowDuplicates]:
+        keys_by_line = {row.line: match_keys(row.candidate) for row in rows}
+        unseen = {key for keys in keys_by_line.values() for key in keys} - self._existing.keys()
+        if unseen:
+            self._existing |= self.index.find_many(self.ctx, unseen, self.entity_types)
+        found: list[RowDuplicates] = []
+        for row in rows:
+            row_keys = keys_by_line[row.line]
+            existing = _as_matches(_ranked(row_keys, lambda key: self._existing.get(key, [])))
+            earlier = [
+                FileRowMatch(line=line, name=name, matched_on=kinds)
+                for (line, name), kinds in _ranked(row_keys, lambda key: self._earlier.get(key, []))
+            ]
+            if existing or earlier:
+                found.append(
+                    RowDuplicates(
+                        line=row.line, matches=existing[:ROW_MATCHES_KEPT], file_rows=earlier[:ROW_MATCHES_KEPT]
+                    )
+                )
+            for key in row_keys:
+                holders = self._earlier.setdefault(key, [])
+                if len(holders) < ROW_MATCHES_KEPT:  # the first rows holding a key stand for the rest
+                    holders.append((row.line, row.name))
+        return found
 
 
 def account_candidate(fields: Mapping[str, Any]) -> DuplicateCandidate:

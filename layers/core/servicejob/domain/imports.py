@@ -5,13 +5,16 @@ Both read the same uploaded object (the commit asks for the ETag the dry run rea
 the report is refused) and validate every row the same way, so the commit writes exactly the rows the report
 called valid, unless an account they name was deleted in between.
 
+The dry run also reports likely duplicates of account and lead rows (`FileDuplicateFinder`): existing
+records sharing a normalized name, phone, e-mail domain or registration number, and earlier rows of the same
+file. Each distinct key of the file is one Query, so the cost follows the file, never the table.
+
 Nothing is half-imported: each imported record's id is derived from (job, line). The commit writes chunks of
 100 rows in line order: it asks which of the chunk's ids exist already (one BatchGetItem), writes the others
-(BatchWriteItem, as their entity's create would), then advances the job's `committed_through_line`,
-conditioned on where the chunk started. A retried or resumed commit continues after the last recorded line;
-rows an interrupted attempt wrote after it are found and skipped, never written twice nor overwritten.
-(Not one transaction per chunk: TransactWriteItems costs twice the write capacity, and moto, which the local
-runtime runs on, copies the whole table for every item of a transaction.)
+as their entity's create would (each record with its duplicate-match keys in the same transaction), then
+advances the job's `committed_through_line`, conditioned on where the chunk started. A retried or resumed
+commit continues after the last recorded line; rows an interrupted attempt wrote after it are found and
+skipped, never written twice nor overwritten.
 """
 
 import hashlib
@@ -39,6 +42,14 @@ from servicejob.domain.column_maps import (
     resolve_columns,
 )
 from servicejob.domain.contacts import display_name
+from servicejob.domain.duplicates import (
+    FileDuplicateFinder,
+    ImportedRow,
+    MatchKeyIndex,
+    RowDuplicates,
+    account_candidate,
+    lead_candidate,
+)
 from servicejob.domain.import_files import MAX_FILE_BYTES, FileEncoding, decode, read_table
 from servicejob.domain.import_rows import PreparedRow, RowError, RowLookups, validate_row
 from servicejob.domain.opportunities import new_opportunity_fields
@@ -47,9 +58,15 @@ from servicejob.errors import Conflict, FieldError, NotFound, ValidationFailed
 from servicejob.tenancy.context import PrincipalKind, TenantContext
 
 UPLOAD_URL_SECONDS = 300  # short-lived; at least this much remains on the cached tenant credentials
-CHUNK_ROWS = 100  # one BatchGetItem, four BatchWriteItems, one progress update
+CHUNK_ROWS = 100  # one BatchGetItem, a few TransactWriteItems, one progress update
 STORED_ERROR_ROWS = 1_000  # the report keeps the first rows' errors; error_rows counts them all
-PROGRESS_EVERY_ROWS = 5_000
+STORED_DUPLICATE_ROWS = 200  # the report keeps the first rows' likely duplicates; duplicate_rows counts them all
+PROGRESS_EVERY_ROWS = 1_000  # the dry run's duplicate check records its progress this often
+# The records an import row is compared with, by what the file imports.
+DUPLICATE_TYPES: dict[ImportEntity, tuple[str, ...]] = {
+    ImportEntity.ACCOUNTS: ("account",),
+    ImportEntity.LEADS: ("account", "lead"),
+}
 
 MappingRef = Annotated[
     str,
@@ -82,11 +99,6 @@ class ImportFailure(BaseModel):
     code: str
 
 
-class DuplicateFinding(BaseModel):
-    line: int
-    matches: list[dict[str, Any]]
-
-
 class ImportJob(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -102,7 +114,11 @@ class ImportJob(BaseModel):
     rows_valid: int = 0
     error_rows: int = Field(default=0, description="Rows with errors; GET .../errors lists them by line")
     rows_committed: int = 0
-    duplicates: list[DuplicateFinding] = Field(default_factory=list, description="Likely duplicates of rows")
+    duplicates: list[RowDuplicates] = Field(
+        default_factory=list,
+        description=f"Account and lead rows' likely duplicates (the first {STORED_DUPLICATE_ROWS} rows with any)",
+    )
+    duplicate_rows: int = Field(default=0, description="Rows with likely duplicates, all of them")
     failure: ImportFailure | None = Field(default=None, description="Why the job failed as a whole")
     created_at: str
     created_by: str
@@ -174,6 +190,7 @@ class ImportServices:
     stages: SalesStagesRepository
     assignment: AssignmentRulesRepository
     settings: TenantSettings
+    match_index: MatchKeyIndex
 
 
 def object_key(tenant_id: str, job_id: str) -> str:
@@ -353,6 +370,7 @@ def run_dry_run(ctx: TenantContext, services: ImportServices, job_id: str) -> St
         return fail(ctx, services.jobs, job_id, invalid.errors[0] if invalid.errors else None)
     rows = _group_errors(errors)
     services.jobs.save_row_errors(ctx, job.id, rows[:STORED_ERROR_ROWS])
+    job, duplicates, duplicate_rows = _find_duplicates(ctx, services, job, prepared, total)
     return services.jobs.update(
         ctx,
         job.id,
@@ -363,10 +381,39 @@ def run_dry_run(ctx: TenantContext, services: ImportServices, job_id: str) -> St
             "rows_done": total,
             "rows_valid": len(prepared),
             "error_rows": len(rows),
-            "duplicates": [],
+            "duplicates": [row.model_dump(mode="json") for row in duplicates],
+            "duplicate_rows": duplicate_rows,
         },
         job.version,
     )
+
+
+def _imported_row(entity: ImportEntity, row: PreparedRow) -> ImportedRow:
+    fields = row.data.model_dump(mode="json", exclude_none=True)
+    if entity is ImportEntity.ACCOUNTS:
+        return ImportedRow(row.line, fields["name"], account_candidate(fields))
+    return ImportedRow(row.line, fields["company_name"], lead_candidate(fields))
+
+
+def _find_duplicates(
+    ctx: TenantContext, services: ImportServices, job: StoredImportJob, prepared: list[PreparedRow], total: int
+) -> tuple[StoredImportJob, list[RowDuplicates], int]:
+    """(job, the first rows' likely duplicates, how many rows have any), recording progress as it goes."""
+    entity_types = DUPLICATE_TYPES.get(job.entity)
+    if entity_types is None:
+        return job, [], 0
+    finder = FileDuplicateFinder(ctx, services.match_index, entity_types)
+    kept: list[RowDuplicates] = []
+    found_rows = 0
+    invalid_rows = total - len(prepared)
+    for start in range(0, len(prepared), PROGRESS_EVERY_ROWS):
+        if start:
+            progress = {"rows_total": total, "rows_done": invalid_rows + start}
+            job = services.jobs.update(ctx, job.id, progress, job.version)
+        found = finder.check([_imported_row(job.entity, row) for row in prepared[start : start + PROGRESS_EVERY_ROWS]])
+        found_rows += len(found)
+        kept += found[: STORED_DUPLICATE_ROWS - len(kept)]
+    return job, kept, found_rows
 
 
 def fail(ctx: TenantContext, jobs: ImportJobRepository, job_id: str, error: FieldError | None) -> StoredImportJob:

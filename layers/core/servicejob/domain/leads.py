@@ -16,6 +16,7 @@ from servicejob.domain.assignment_rules import (
     check_assignable,
     owner_for,
 )
+from servicejob.domain.duplicates import DuplicateMatch, MatchKeyIndex, find_likely_duplicates, lead_candidate
 from servicejob.domain.notifications import NotificationRepository, notify
 from servicejob.notify.mailer import Mailer
 from servicejob.tenancy.context import TenantContext
@@ -82,6 +83,15 @@ class Lead(LeadInput):
     updated_by: str
 
 
+class LeadCreated(Lead):
+    """A created lead, with the accounts and leads it likely duplicates (the create is not refused)."""
+
+    possible_duplicates: list[DuplicateMatch] = Field(
+        default_factory=list,
+        description="Accounts and leads sharing its normalized company name, phone or company e-mail domain",
+    )
+
+
 class LeadRepository(Protocol):
     def get(self, ctx: TenantContext, lead_id: str) -> Lead: ...
     def add(self, ctx: TenantContext, lead_id: str, fields: Mapping[str, Any]) -> Lead: ...
@@ -91,9 +101,13 @@ class LeadRepository(Protocol):
 
 
 def create_lead(
-    ctx: TenantContext, repository: LeadRepository, assignment: AssignmentRulesRepository, data: LeadInput
-) -> Lead:
-    """Two or three DynamoDB calls: the rules, the rule's round-robin counter when one matches, the put."""
+    ctx: TenantContext,
+    repository: LeadRepository,
+    assignment: AssignmentRulesRepository,
+    data: LeadInput,
+    match_index: MatchKeyIndex | None = None,
+) -> LeadCreated:
+    """The rules, the rule's round-robin counter when one matches, one Query per match key, the put."""
     ctx.require(Permission.LEADS_WRITE)
     owner = owner_for(
         assignment.get(ctx), data.business_line, data.region, lambda rule: assignment.next_turn(ctx, rule)
@@ -101,7 +115,12 @@ def create_lead(
     fields = data.model_dump(exclude_none=True) | {"status": "new"}
     if owner is not None:
         fields["owner_user_id"] = owner
-    return repository.add(ctx, str(ULID()), fields)
+    # Looked up before the write, so the new lead does not find itself.
+    duplicates = (
+        find_likely_duplicates(ctx, match_index, lead_candidate(fields), ("account", "lead")) if match_index else []
+    )
+    lead = repository.add(ctx, str(ULID()), fields)
+    return LeadCreated(**lead.model_dump(), possible_duplicates=duplicates)
 
 
 def get_lead(ctx: TenantContext, repository: LeadRepository, lead_id: str) -> Lead:
