@@ -33,6 +33,8 @@ const SalesStagesPage = lazy(() => import("./pages/settings/SalesStagesPage"));
 const AssignmentRulesPage = lazy(() => import("./pages/settings/AssignmentRulesPage"));
 const ScorecardSettingsPage = lazy(() => import("./pages/settings/ScorecardSettingsPage"));
 const QuoteSettingsPage = lazy(() => import("./pages/settings/QuoteSettingsPage"));
+const ImportWizardPage = lazy(() => import("./pages/imports/ImportWizardPage"));
+const ImportJobPage = lazy(() => import("./pages/imports/ImportJobPage"));
 const UsersPage = lazy(() => import("./pages/UsersPage"));
 const ApiKeysPage = lazy(() => import("./pages/ApiKeysPage"));
 const NotFoundPage = lazy(() => import("./pages/NotFoundPage"));
@@ -118,6 +120,8 @@ export default function App() {
             <Route path="/settings/assignment-rules" element={<Page><AssignmentRulesPage /></Page>} />
             <Route path="/settings/scorecard" element={<Page><ScorecardSettingsPage /></Page>} />
             <Route path="/settings/quotes" element={<Page><QuoteSettingsPage /></Page>} />
+            <Route path="/imports/new" element={<Page><ImportWizardPage /></Page>} />
+            <Route path="/imports/:importId" element={<Page><ImportJobPage /></Page>} />
             <Route path="/users" element={<Page><UsersPage /></Page>} />
             <Route path="/api-keys" element={<Page><ApiKeysPage /></Page>} />
             <Route path="*" element={<Page><NotFoundPage /></Page>} />

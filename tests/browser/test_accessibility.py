@@ -11,11 +11,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.console_session import sign_in
+from tests.browser.test_import_session import import_file
 from tests.running_product import RunningProduct, SignedIn
 
 ACCOUNT_NAME = "香港會計師事務所有限公司"
 LEAD_COMPANY = "新界物流有限公司"
 OPPORTUNITY_NAME = "2027 年度審計"
+# The account again, as an import would bring it: simplified characters, no legal form.
+DUPLICATE_NAME = "香港会计师事务所"
 MAX_TABS = 80
 
 _AXE_VIOLATIONS = """async () => {
@@ -87,6 +90,14 @@ PAGES = {
     "pipeline": ConsolePage("/pipeline", "Pipeline", ("List", "New opportunity", OPPORTUNITY_NAME)),
     "sales-stages": ConsolePage("/settings/sales-stages", "Sales stages", ("Add a stage", "Save")),
     "assignment-rules": ConsolePage("/settings/assignment-rules", "Lead assignment", ("Add a rule", "Save")),
+    "import-wizard": ConsolePage("/imports/new", "Import from a CSV file", ("Upload and check", "Cancel")),
+    "import-report": ConsolePage("/imports/{import}", "Import of companies.csv", ("Import 2 rows", ACCOUNT_NAME)),
+    "account-duplicates": ConsolePage(
+        "/accounts/{account}",
+        ACCOUNT_NAME,
+        ("Edit", f"Merge with {DUPLICATE_NAME}…"),
+        dialog=(f"Merge with {DUPLICATE_NAME}…", "Merge two accounts"),
+    ),
 }
 # The ids of the records the owner fixture creates, for the paths above.
 RECORDS: dict[str, str] = {}
@@ -124,6 +135,9 @@ def owner(product: RunningProduct) -> SignedIn:
         },
     )
     RECORDS["lead"] = create("/v1/leads", {"company_name": LEAD_COMPANY, "business_line": "audit"})
+    RECORDS["duplicate"] = create("/v1/accounts", {"name": DUPLICATE_NAME})
+    companies = f"Company name,Phone Number\n{ACCOUNT_NAME},\n,+852 2999 0000\n港島顧問有限公司,\n"
+    RECORDS["import"] = import_file(signed_in, "accounts", "hubspot", "companies.csv", companies.encode())["id"]
     return signed_in
 
 

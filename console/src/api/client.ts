@@ -52,6 +52,17 @@ export type ScorecardSettingsInput = Schemas["ScorecardSettingsInput"];
 export type Tier = Schemas["Tier"];
 export type AccountSort = Schemas["AccountSort"];
 export type QuoteSettings = Schemas["QuoteSettings"];
+export type AccountCreated = Schemas["AccountCreated"];
+export type DuplicateMatch = Schemas["DuplicateMatch"];
+export type MatchKind = DuplicateMatch["matched_on"][number];
+export type MergeResult = Schemas["MergeResult"];
+export type ImportEntity = Schemas["ImportEntity"];
+export type ImportJob = Schemas["ImportJob"];
+export type ImportJobInput = Schemas["ImportJobInput"];
+export type ImportMapping = Schemas["ImportMapping"];
+export type ImportMappingInput = Schemas["ImportMappingInput"];
+export type RowDuplicates = Schemas["RowDuplicates"];
+export type RowErrors = Schemas["RowErrors"];
 
 /** One page's query: `limit` (default 50, max 200) and the cursor the last page returned. */
 export interface PageQuery {
@@ -149,7 +160,51 @@ export function createApi(options: ApiOptions) {
           params: { path: { account_id: id }, header: { "if-match": etag } },
         }),
       ).then(() => undefined),
+    duplicates: (id: string) =>
+      body(client.GET("/v1/accounts/{account_id}/duplicates", { params: { path: { account_id: id } } })),
+    /** Moves the duplicate's children to the survivor, then deletes the duplicate; sent again, it resumes. */
+    merge: (survivor: Account, duplicate: Account) =>
+      body(
+        client.POST("/v1/accounts/{account_id}/merge", {
+          params: { path: { account_id: survivor.id } },
+          body: { duplicate_id: duplicate.id, survivor_version: survivor.version, duplicate_version: duplicate.version },
+        }),
+      ),
   };
+
+  const imports = {
+    list: (query: PageQuery) => body(client.GET("/v1/imports", { params: { query } })),
+    get: (id: string) => body(client.GET("/v1/imports/{import_id}", { params: { path: { import_id: id } } })),
+    create: (input: ImportJobInput, idempotencyKey: string) =>
+      body(client.POST("/v1/imports", { params: { header: { "idempotency-key": idempotencyKey } }, body: input })),
+    /** PUTs the file's bytes to the presigned URL the create answered (S3, not the API: no token). */
+    upload: async (url: string, file: Blob) => {
+      let response: Response;
+      try {
+        response = await (options.fetch ?? fetch)(url, { method: "PUT", body: file });
+      } catch (cause) {
+        throw networkError(cause);
+      }
+      if (!response.ok) throw apiErrorFrom(undefined, response.status);
+    },
+    dryRun: (id: string) =>
+      body(client.POST("/v1/imports/{import_id}/dry-run", { params: { path: { import_id: id } } })),
+    commit: (id: string) => body(client.POST("/v1/imports/{import_id}/commit", { params: { path: { import_id: id } } })),
+    errors: (id: string, query: PageQuery) =>
+      body(client.GET("/v1/imports/{import_id}/errors", { params: { path: { import_id: id }, query } })),
+  };
+
+  const importMappings = {
+    list: () => body(client.GET("/v1/import-mappings", { params: { query: { limit: 200 } } })),
+    create: (input: ImportMappingInput, idempotencyKey: string) =>
+      body(
+        client.POST("/v1/import-mappings", { params: { header: { "idempotency-key": idempotencyKey } }, body: input }),
+      ),
+  };
+
+  /** A CSV of the filtered list: answers a short-lived download link. */
+  const exportList = (entity: ImportEntity, filters: { q?: string; account_id?: string }) =>
+    body(client.GET("/v1/exports", { params: { query: { entity, ...filters } } }));
 
   const contacts = {
     list: (query: PageQuery & { q?: string | null }) => body(client.GET("/v1/contacts", { params: { query } })),
@@ -278,6 +333,9 @@ export function createApi(options: ApiOptions) {
 
   return {
     accounts,
+    imports,
+    importMappings,
+    exportList,
     contacts,
     notifications,
     leads,

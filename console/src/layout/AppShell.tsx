@@ -3,6 +3,7 @@ import {
   BranchesOutlined,
   ContactsOutlined,
   FunnelPlotOutlined,
+  ImportOutlined,
   KeyOutlined,
   OrderedListOutlined,
   PercentageOutlined,
@@ -45,6 +46,8 @@ const NAVIGATION: NavigationSection[] = [
       { path: "/pipeline", labelKey: "nav.pipeline", permission: "opportunities:read", icon: <FunnelPlotOutlined /> },
       { path: "/opportunities", labelKey: "nav.opportunities", permission: "opportunities:read", icon: <ProjectOutlined /> },
       { path: "/contacts", labelKey: "nav.contacts", permission: "contacts:read", icon: <ContactsOutlined /> },
+      // Each record type's import needs its write permission; accounts come first, as the others name them.
+      { path: "/imports/new", labelKey: "nav.imports", permission: "accounts:write", icon: <ImportOutlined /> },
     ],
   },
   {

@@ -1,0 +1,52 @@
+import { useQuery } from "@tanstack/react-query";
+import { Button, Card, Flex, Skeleton, Typography } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import type { Account, DuplicateMatch, Tagged } from "../../api/client";
+import { useApi, useMe } from "../../auth/AuthProvider";
+import { ErrorAlert } from "../../components/ErrorAlert";
+import { MatchReasons } from "./MatchReasons";
+import { MergeDialog } from "./MergeDialog";
+
+/** The accounts this one likely duplicates, each with why and, for those who may write, a merge. */
+export function AccountDuplicates({ account }: { account: Tagged<Account> }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const me = useMe();
+  const [merging, setMerging] = useState<DuplicateMatch | null>(null);
+  const duplicates = useQuery({
+    queryKey: ["accounts", "duplicates", account.data.id, account.data.version],
+    queryFn: () => api.accounts.duplicates(account.data.id),
+  });
+  const items = duplicates.data?.items ?? [];
+  if (!duplicates.isPending && !duplicates.error && items.length === 0) return null;
+
+  return (
+    <Card>
+      <Typography.Title level={2} style={{ fontSize: 20 }}>
+        {t("duplicates.title")}
+      </Typography.Title>
+      <ErrorAlert error={duplicates.error} onRetry={() => void duplicates.refetch()} />
+      {duplicates.isPending ? (
+        <Skeleton active />
+      ) : (
+        <ul style={{ listStyle: "none", padding: 0, margin: 0 }}>
+          {items.map((match) => (
+            <li key={match.entity_id} style={{ padding: "8px 0" }}>
+              <Flex justify="space-between" align="center" wrap gap={8}>
+                <span>
+                  <Link to={`/accounts/${match.entity_id}`}>{match.name}</Link> <MatchReasons kinds={match.matched_on} />
+                </span>
+                {me.permissions.includes("accounts:write") && (
+                  <Button onClick={() => setMerging(match)}>{t("duplicates.merge", { name: match.name })}</Button>
+                )}
+              </Flex>
+            </li>
+          ))}
+        </ul>
+      )}
+      {merging && <MergeDialog account={account} duplicate={merging} onClose={() => setMerging(null)} />}
+    </Card>
+  );
+}

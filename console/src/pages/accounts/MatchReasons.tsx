@@ -1,0 +1,17 @@
+import { Tag } from "antd";
+import { useTranslation } from "react-i18next";
+import type { MatchKind } from "../../api/client";
+
+/** Why two records look like the same company: same name, phone, e-mail domain or registration number. */
+export function MatchReasons({ kinds }: { kinds: MatchKind[] }) {
+  const { t } = useTranslation();
+  return (
+    <span aria-label={t("duplicates.why")}>
+      {kinds.map((kind) => (
+        <Tag key={kind} color="gold">
+          {t(`duplicates.kinds.${kind}`)}
+        </Tag>
+      ))}
+    </span>
+  );
+}

@@ -1,0 +1,139 @@
+"""Importing a CRM export in the console, in Debian's Chromium against the started local runtime.
+
+A HubSpot companies export with Chinese names (one company already on record in traditional characters,
+written in simplified ones; one row without a name) → the import wizard uploads it through the presigned
+URL → the dry-run report shows the bad row's line and column and the likely duplicate with a link → commit
+→ the accounts are listed → the duplicate is merged from the account page and its contacts move → the
+same pages in 简体中文. Each page leaves a screenshot under test-artifacts/browser/<test>/.
+"""
+
+import re
+from pathlib import Path
+
+import requests
+from playwright.sync_api import Page, expect
+
+from tests.browser.console_session import LANGUAGE_NAMES, ConsoleText, sign_in
+from tests.browser.test_first_session import assert_no_english, choose
+from tests.running_product import RunningProduct, SignedIn, wait_for
+
+ON_RECORD = "九龍貿易有限公司"
+IMPORTED_DUPLICATE = "九龙贸易有限公司"
+HUBSPOT_COMPANIES = (
+    "Company name,Phone Number,City,Industry\n"
+    f"{IMPORTED_DUPLICATE},+852 2111 2222,香港,貿易\n"
+    "新界物流有限公司,+852 2333 4444,香港,物流\n"
+    ",+852 2999 0000,香港,\n"  # line 4: no name
+    "港島顧問有限公司,,香港,顧問\n"
+)
+
+
+def import_file(owner: SignedIn, entity: str, mapping: str, file_name: str, data: bytes) -> dict:
+    """Through the API, as the wizard does: create the job, PUT the file, dry run; the validated job."""
+    created = owner.call("POST", "/v1/imports", json={"entity": entity, "mapping": mapping, "file_name": file_name})
+    assert created.status_code == 201, created.text
+    job_id = created.json()["job"]["id"]
+    uploaded = requests.put(created.json()["upload"]["url"], data=data, timeout=10)
+    assert uploaded.status_code == 200, uploaded.text
+    assert owner.call("POST", f"/v1/imports/{job_id}/dry-run").status_code == 202
+
+    def validated() -> dict | None:
+        job = owner.call("GET", f"/v1/imports/{job_id}").json()
+        return job if job["status"] in ("validated", "failed") else None
+
+    return wait_for(validated, 60, "the import's dry run")
+
+
+def test_a_hubspot_export_is_checked_imported_and_its_duplicate_merged(
+    page: Page, product: RunningProduct, screenshots, tmp_path: Path
+):
+    # Given a firm with an account (and its contact) on record
+    owner = product.new_tenant_owner()
+    account = owner.call("POST", "/v1/accounts", json={"name": ON_RECORD, "phone": "+852 2111 2222"})
+    assert account.status_code == 201, account.text
+    on_record_id = account.json()["id"]
+    contact = owner.call("POST", "/v1/contacts", json={"account_id": on_record_id, "name_zh": "陳大文"})
+    assert contact.status_code == 201, contact.text
+    # And a HubSpot companies export naming it again, in simplified characters, and one row without a name
+    export = tmp_path / "hubspot-companies.csv"
+    export.write_bytes(HUBSPOT_COMPANIES.encode("utf-8-sig"))
+    sign_in(page, owner.email, owner.password)
+    navigation = page.get_by_role("navigation")
+
+    # When the owner imports it as accounts from HubSpot
+    navigation.get_by_role("link", name="Import").click()
+    expect(page.get_by_role("heading", level=1, name="Import from a CSV file")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Records")).to_be_visible()
+    page.get_by_role("radio", name="HubSpot").check()
+    page.get_by_label("CSV file").set_input_files(export)
+    screenshots.take(page, "import wizard")
+    page.get_by_role("button", name="Upload and check").click()
+
+    # Then the check runs, and its report names the bad row's line, field and column, and the duplicate
+    expect(page.get_by_role("heading", level=1, name="Import of hubspot-companies.csv")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Checked: ready to import")).to_be_visible(timeout=60_000)
+    errors = page.get_by_role("region", name="Rows with errors (not imported)")
+    error_row = errors.get_by_role("row", name=re.compile(r"^4 "))
+    expect(error_row).to_contain_text("Company name")
+    expect(error_row).to_contain_text("name")
+    duplicates = page.get_by_role("region", name="Likely duplicates")
+    duplicate_row = duplicates.get_by_role("row", name=re.compile(r"^2 "))
+    expect(duplicate_row.get_by_role("link", name=ON_RECORD)).to_have_attribute("href", f"/accounts/{on_record_id}")
+    expect(duplicate_row).to_contain_text("Name")
+    expect(duplicate_row).to_contain_text("Phone")
+    job_path = page.url.removeprefix(product.base_url)
+    screenshots.take(page, "dry-run report")
+    # And nothing is imported yet
+    assert len(owner.call("GET", "/v1/accounts").json()["items"]) == 1
+
+    # When the owner commits it
+    page.get_by_role("button", name="Import 3 rows").click()
+    # Then the three valid rows are imported and listed
+    expect(page.get_by_text("3 rows imported.")).to_be_visible(timeout=60_000)
+    screenshots.take(page, "import result")
+    page.get_by_role("link", name="Open Accounts").click()
+    expect(page.get_by_role("heading", level=1, name="Accounts")).to_be_visible()
+    for name in (IMPORTED_DUPLICATE, "新界物流有限公司", "港島顧問有限公司", ON_RECORD):
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+    screenshots.take(page, "accounts after import")
+
+    # When the owner opens the account on record, sees the imported duplicate, and keeps the imported one
+    page.get_by_role("link", name=ON_RECORD, exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=ON_RECORD)).to_be_visible()
+    page.get_by_role("button", name=f"Merge with {IMPORTED_DUPLICATE}…").click()
+    dialog = page.get_by_role("dialog", name="Merge two accounts")
+    dialog.get_by_role("radio", name=IMPORTED_DUPLICATE).check()
+    expect(dialog).to_contain_text(f"The contacts, opportunities and activities of {ON_RECORD} move to")
+    screenshots.take(page, "merge dialog")
+    dialog.get_by_role("button", name="Merge").click()
+
+    # Then the survivor's page opens with the contact moved to it, and the account on record is gone
+    expect(page.get_by_role("heading", level=1, name=IMPORTED_DUPLICATE)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(f"{ON_RECORD} merged: 1 contacts")).to_be_visible()
+    page.get_by_role("tab", name="Contacts").click()
+    expect(page.get_by_role("row", name=re.compile("陳大文"))).to_be_visible()
+    assert owner.call("GET", f"/v1/accounts/{on_record_id}").status_code == 404
+    # And its history shows the merge (written from the table's stream, a moment later)
+    history = page.get_by_role("heading", name="History").locator("xpath=..")
+    expect(history).to_contain_text("Merged accounts", timeout=30_000)
+    survivor_path = page.url.removeprefix(product.base_url)
+    screenshots.take(page, "merged")
+
+    # When the owner switches the language to 简体中文
+    choose(page, page.get_by_role("banner").get_by_role("combobox", name="Language"), LANGUAGE_NAMES["zh-Hans"])
+    zh = ConsoleText("zh-Hans")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    wait_for(lambda: owner.call("GET", "/v1/me").json()["locale"] == "zh-Hans", 15, "the language saved")
+    # Then the wizard, the report and the account page are in Chinese
+    page.goto("/imports/new")
+    expect(page.get_by_role("heading", level=1, name=zh("Import from a CSV file"))).to_be_visible()
+    assert_no_english(page, "import wizard")
+    screenshots.take(page, "import wizard zh-hans")
+    page.goto(job_path)
+    expect(page.get_by_role("status").filter(has_text=zh("Imported"))).to_be_visible()
+    expect(page.get_by_role("region", name=zh("Rows with errors (not imported)"))).to_contain_text(zh("Line"))
+    screenshots.take(page, "import report zh-hans")
+    page.goto(survivor_path)
+    expect(page.get_by_role("heading", level=1, name=IMPORTED_DUPLICATE)).to_be_visible()
+    expect(page.get_by_role("main").locator(".ant-skeleton")).to_have_count(0)
+    screenshots.take(page, "merged account zh-hans")
