@@ -119,6 +119,17 @@ def test_a_hubspot_export_is_checked_imported_and_its_duplicate_merged(
     survivor_path = page.url.removeprefix(product.base_url)
     screenshots.take(page, "merged")
 
+    # When the owner creates an account for a company the import brought in
+    navigation.get_by_role("link", name="Accounts").click()
+    page.get_by_role("button", name="New account").click()
+    page.get_by_role("textbox", name="Name").fill("新界物流")
+    page.get_by_role("button", name="Save").click()
+    # Then the new account's page names the likely duplicate
+    expect(page.get_by_role("heading", level=1, name="新界物流")).to_be_visible()
+    warning = page.get_by_role("alert").filter(has_text="This account may already exist")
+    expect(warning.get_by_role("link", name="新界物流有限公司")).to_be_visible()
+    screenshots.take(page, "possible duplicate after create")
+
     # When the owner switches the language to 简体中文
     choose(page, page.get_by_role("banner").get_by_role("combobox", name="Language"), LANGUAGE_NAMES["zh-Hans"])
     zh = ConsoleText("zh-Hans")

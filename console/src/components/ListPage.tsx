@@ -4,10 +4,11 @@ import { Button, Flex, Input, Space, Typography } from "antd";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
-import type { Permission } from "../api/client";
+import type { ImportEntity, Permission } from "../api/client";
 import { useMe } from "../auth/AuthProvider";
 import { CursorPager, useCursorPages } from "./CursorPager";
 import { ErrorAlert } from "./ErrorAlert";
+import { ExportButton } from "./ExportButton";
 import { type PlainColumn, PlainTable } from "./PlainTable";
 
 interface Page<T> {
@@ -63,6 +64,8 @@ interface ListPageProps<T> {
   /** Rows to show instead of the page's items (a filter applied to the fetched page). */
   rows?: T[];
   actions?: ReactNode;
+  /** An "Export CSV" button for the list as searched (the export takes the search, not the other filters). */
+  exportAs?: ImportEntity;
   /** The "New …" button, for those who may write. */
   create?: { permission: Permission; path: string; label: string };
   caption?: string;
@@ -81,6 +84,7 @@ export function ListPage<T>({
   filtered = false,
   rows,
   actions,
+  exportAs,
   create,
   caption,
 }: ListPageProps<T>) {
@@ -112,6 +116,7 @@ export function ListPage<T>({
           )}
           {filters}
           {actions}
+          {exportAs && <ExportButton entity={exportAs} q={q} />}
           {create && me.permissions.includes(create.permission) && (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(create.path)}>
               {create.label}

@@ -11,7 +11,7 @@ import { useTenantFormat } from "../../format/useTenantFormat";
 import AccountContacts from "../contacts/AccountContacts";
 import AccountOpportunities from "../opportunities/AccountOpportunities";
 import AccountScorecard from "./AccountScorecard";
-import { AccountDuplicates } from "./AccountDuplicates";
+import { AccountDuplicates, PossibleDuplicates } from "./AccountDuplicates";
 
 // The audit trail is written from the table's stream, a moment after the change itself.
 const HISTORY_REFRESH_MS = 5_000;
@@ -77,6 +77,7 @@ export default function AccountDetailPage() {
           <Descriptions.Item label={t("accounts.version")}>{data.version}</Descriptions.Item>
         </Descriptions>
       </Card>
+      <PossibleDuplicates />
       <AccountScorecard account={account.data} />
       <AccountDuplicates account={account.data} />
       <RelatedRecords accountId={data.id} tab={params.get("tab")} onTab={(tab) => setParams({ tab }, { replace: true })} />

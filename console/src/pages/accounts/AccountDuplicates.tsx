@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
-import { Button, Card, Flex, Skeleton, Typography } from "antd";
+import { Alert, Button, Card, Flex, Skeleton, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { Link, useLocation } from "react-router";
 import type { Account, DuplicateMatch, Tagged } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
 import { ErrorAlert } from "../../components/ErrorAlert";
@@ -48,5 +48,32 @@ export function AccountDuplicates({ account }: { account: Tagged<Account> }) {
       )}
       {merging && <MergeDialog account={account} duplicate={merging} onClose={() => setMerging(null)} />}
     </Card>
+  );
+}
+
+/** Right after a create: the accounts the API said it likely duplicates (passed along by the form). */
+export function PossibleDuplicates() {
+  const { t } = useTranslation();
+  const state = useLocation().state as { possibleDuplicates?: DuplicateMatch[] } | null;
+  const found = state?.possibleDuplicates ?? [];
+  if (found.length === 0) return null;
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      title={t("duplicates.createdTitle")}
+      description={
+        <>
+          <Typography.Paragraph style={{ marginBottom: 4 }}>{t("duplicates.createdText")}</Typography.Paragraph>
+          <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+            {found.map((match) => (
+              <li key={match.entity_id}>
+                <Link to={`/accounts/${match.entity_id}`}>{match.name}</Link> <MatchReasons kinds={match.matched_on} />
+              </li>
+            ))}
+          </ul>
+        </>
+      }
+    />
   );
 }

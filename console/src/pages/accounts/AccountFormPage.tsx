@@ -1,7 +1,7 @@
 import { App, Form, Input, Select } from "antd";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
-import type { Account, Tagged } from "../../api/client";
+import type { Account, AccountCreated, Tagged } from "../../api/client";
 import { useApi } from "../../auth/AuthProvider";
 import { EmailAndPhoneItems, LoadedRecord, RecordFormCard, useRecordSaved } from "../../components/RecordFormPage";
 import { useVersionedForm } from "../../forms/useVersionedForm";
@@ -34,7 +34,12 @@ function AccountForm({ loaded, onReload }: { loaded?: Tagged<Account>; onReload?
     mapping: accountForm,
     client: api.accounts,
     onReloaded: () => void message.info(t("accounts.reloaded")),
-    onSaved: useRecordSaved<Account>("accounts", (account) => navigate(`/accounts/${account.id}`)),
+    // A create answers the accounts it likely duplicates: the account's page shows them once.
+    onSaved: useRecordSaved<Account | AccountCreated>("accounts", (account) =>
+      navigate(`/accounts/${account.id}`, {
+        state: "possible_duplicates" in account ? { possibleDuplicates: account.possible_duplicates } : undefined,
+      }),
+    ),
   });
   const editing = saving.base;
 

@@ -28,6 +28,7 @@ export default function AccountsListPage() {
   return (
     <>
       <ListPage<Account>
+        exportAs="accounts"
         title={t("accounts.title")}
         list={list}
         searchLabel={byScore ? undefined : t("accounts.search")}

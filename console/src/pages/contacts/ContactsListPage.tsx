@@ -12,6 +12,7 @@ export default function ContactsListPage() {
   const columns = useContactColumns();
   return (
     <ListPage<Contact>
+      exportAs="contacts"
       title={t("contacts.title")}
       list={list}
       searchLabel={t("contacts.search")}

@@ -23,6 +23,7 @@ export default function LeadsListPage() {
 
   return (
     <ListPage<Lead>
+      exportAs="leads"
       title={t("leads.title")}
       list={list}
       searchLabel={t("leads.search")}

@@ -19,6 +19,7 @@ export default function OpportunitiesListPage() {
   const columns = useOpportunityColumns();
   return (
     <ListPage<Opportunity>
+      exportAs="opportunities"
       title={t("opportunities.title")}
       list={list}
       actions={<Button onClick={() => navigate("/pipeline")}>{t("pipeline.open")}</Button>}
