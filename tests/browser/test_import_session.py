@@ -12,6 +12,7 @@ from pathlib import Path
 
 import requests
 from playwright.sync_api import Page, expect
+from ulid import ULID
 
 from tests.browser.console_session import LANGUAGE_NAMES, ConsoleText, sign_in
 from tests.browser.test_first_session import assert_no_english, choose
@@ -48,7 +49,8 @@ def test_a_hubspot_export_is_checked_imported_and_its_duplicate_merged(
     page: Page, product: RunningProduct, screenshots, tmp_path: Path
 ):
     # Given a firm with an account (and its contact) on record
-    owner = product.new_tenant_owner()
+    firm = f"陳氏會計師事務所 {str(ULID().milliseconds)[-6:]}"  # no Latin letters: the Chinese UI shows it
+    owner = product.sign_in_first_time(product.sign_up(firm=firm).email)
     account = owner.call("POST", "/v1/accounts", json={"name": ON_RECORD, "phone": "+852 2111 2222"})
     assert account.status_code == 201, account.text
     on_record_id = account.json()["id"]

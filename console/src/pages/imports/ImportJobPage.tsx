@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Card, Descriptions, Flex, Progress, Skeleton, Space, Steps, Tag, Typography } from "antd";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import type { DuplicateMatch, ImportJob, RowDuplicates, RowErrors } from "../../api/client";
@@ -28,6 +28,12 @@ export default function ImportJobPage() {
     refetchInterval: (query) => (query.state.data && !RUNNING.has(query.state.data.status) ? false : POLL_MS),
   });
   const reported = job.data && job.data.status !== "validating" && job.data.status !== "awaiting_upload";
+  const committed = job.data?.status === "committed";
+  const entity = job.data?.entity;
+  useEffect(() => {
+    // The imported records are new to every cached list of their kind.
+    if (committed && entity) void queryClient.invalidateQueries({ queryKey: [entity] });
+  }, [committed, entity, queryClient]);
   const errors = useQuery({
     queryKey: ["imports", "errors", importId],
     queryFn: () => api.imports.errors(importId, { limit: ERRORS_SHOWN }),
