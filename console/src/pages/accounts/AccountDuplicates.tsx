@@ -6,7 +6,7 @@ import { Link, useLocation } from "react-router";
 import type { Account, DuplicateMatch, Tagged } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
 import { ErrorAlert } from "../../components/ErrorAlert";
-import { MatchReasons } from "./MatchReasons";
+import { MatchReasons, UNDERLINED } from "./MatchReasons";
 import { MergeDialog } from "./MergeDialog";
 
 /** The accounts this one likely duplicates, each with why and, for those who may write, a merge. */
@@ -36,7 +36,9 @@ export function AccountDuplicates({ account }: { account: Tagged<Account> }) {
             <li key={match.entity_id} style={{ padding: "8px 0" }}>
               <Flex justify="space-between" align="center" wrap gap={8}>
                 <span>
-                  <Link to={`/accounts/${match.entity_id}`}>{match.name}</Link> <MatchReasons kinds={match.matched_on} />
+                  <Link to={`/accounts/${match.entity_id}`} style={UNDERLINED}>
+                  {match.name}
+                </Link> <MatchReasons kinds={match.matched_on} />
                 </span>
                 {me.permissions.includes("accounts:write") && (
                   <Button onClick={() => setMerging(match)}>{t("duplicates.merge", { name: match.name })}</Button>
@@ -68,7 +70,9 @@ export function PossibleDuplicates() {
           <ul style={{ margin: 0, paddingInlineStart: 20 }}>
             {found.map((match) => (
               <li key={match.entity_id}>
-                <Link to={`/accounts/${match.entity_id}`}>{match.name}</Link> <MatchReasons kinds={match.matched_on} />
+                <Link to={`/accounts/${match.entity_id}`} style={UNDERLINED}>
+                  {match.name}
+                </Link> <MatchReasons kinds={match.matched_on} />
               </li>
             ))}
           </ul>

@@ -7,7 +7,7 @@ import type { DuplicateMatch, ImportJob, RowDuplicates, RowErrors } from "../../
 import { useApi } from "../../auth/AuthProvider";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { PlainTable } from "../../components/PlainTable";
-import { MatchReasons } from "../accounts/MatchReasons";
+import { MatchReasons, UNDERLINED } from "../accounts/MatchReasons";
 
 const POLL_MS = 1_000;
 const RUNNING = new Set<ImportJob["status"]>(["awaiting_upload", "validating", "committing"]);
@@ -73,7 +73,7 @@ export default function ImportJobPage() {
           status={data.status === "failed" ? "error" : undefined}
           items={["check", "report", "commit", "done"].map((key) => ({ title: t(`imports.steps.${key}`) }))}
         />
-        <Descriptions column={{ xs: 1, md: 3 }} size="small" style={{ marginTop: 24 }}>
+        <Descriptions column={{ xs: 1, md: 3 }} bordered size="small" style={{ marginTop: 24 }}>
           <Descriptions.Item label={t("imports.entity")}>{t(`imports.entities.${data.entity}`)}</Descriptions.Item>
           <Descriptions.Item label={t("imports.source")}>
             {t(`imports.sources.${data.mapping}`, { defaultValue: t("imports.sources.saved") })}
@@ -204,7 +204,9 @@ function DuplicateTable({ rows, total }: { rows: RowDuplicates[]; total: number 
                 : row.matches.map((match) => (
                     <div key={match.entity_id}>
                       <Tag>{t(`duplicates.types.${match.entity_type}`, { defaultValue: match.entity_type })}</Tag>
-                      <Link to={recordPath(match)}>{match.name}</Link> <MatchReasons kinds={match.matched_on} />
+                      <Link to={recordPath(match)} style={UNDERLINED}>
+                        {match.name}
+                      </Link> <MatchReasons kinds={match.matched_on} />
                     </div>
                   )),
           },
