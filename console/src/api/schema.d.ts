@@ -2358,6 +2358,11 @@ export interface components {
              */
             account_id?: string | null;
             /**
+             * Branch
+             * @description Our office that follows the lead up (as accounts)
+             */
+            branch?: string | null;
+            /**
              * Business Line
              * @description e.g. audit, tax; drives assignment
              */
