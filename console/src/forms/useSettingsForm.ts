@@ -59,8 +59,12 @@ export function useSettingsForm<S, V>(options: SettingsFormOptions<S, V>) {
       }
       setConflict(null);
     } catch (error) {
-      setConflict(null);
-      problems.report(error);
+      // Saved again by someone else while overwriting: ask again, with their newer version.
+      if (error instanceof VersionConflictError) setConflict({ currentVersion: error.currentVersion });
+      else {
+        setConflict(null);
+        problems.report(error);
+      }
     } finally {
       setConflictBusy(null);
     }

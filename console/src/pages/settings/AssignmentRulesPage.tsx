@@ -1,26 +1,26 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from "@ant-design/icons";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Flex, Form, Input, Radio, Skeleton, Space, Typography } from "antd";
-import { useEffect, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { App, Button, Card, Flex, Form, Input, Radio, Space, Typography } from "antd";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import type { AssignmentRules, Tagged } from "../../api/client";
-import { VersionConflictError } from "../../api/problem";
 import { useApi } from "../../auth/AuthProvider";
 import { ConflictDialog } from "../../components/ConflictDialog";
-import { ErrorAlert } from "../../components/ErrorAlert";
 import { FormProblems } from "../../components/FormProblems";
 import { UserSelect } from "../../components/users";
-import { useProblemForm } from "../../forms/useProblemForm";
+import { LoadedSettings } from "../../forms/LoadedSettings";
+import { useSettingsForm } from "../../forms/useSettingsForm";
 import { type AssignmentRulesFormValues, formValues, registeredFields, rulesBody } from "./assignmentRulesForm";
 
 const QUERY_KEY = ["sales-settings", "assignment-rules"];
 
 export default function AssignmentRulesPage() {
   const api = useApi();
-  const loaded = useQuery({ queryKey: QUERY_KEY, queryFn: () => api.salesSettings.assignmentRules() });
-  if (loaded.isPending) return <Skeleton active />;
-  if (loaded.error) return <ErrorAlert error={loaded.error} onRetry={() => void loaded.refetch()} />;
-  return <RulesForm loaded={loaded.data} />;
+  return (
+    <LoadedSettings queryKey={QUERY_KEY} read={() => api.salesSettings.assignmentRules()}>
+      {(loaded) => <RulesForm loaded={loaded} />}
+    </LoadedSettings>
+  );
 }
 
 function RulesForm({ loaded }: { loaded: Tagged<AssignmentRules> }) {
@@ -30,64 +30,20 @@ function RulesForm({ loaded }: { loaded: Tagged<AssignmentRules> }) {
   const { message } = App.useApp();
   const [form] = Form.useForm<AssignmentRulesFormValues>();
   const ruleCount = Form.useWatch("rules", form)?.length ?? (loaded.data.rules ?? []).length;
-  const { formError, unplaced, report, clear } = useProblemForm(form, registeredFields(ruleCount));
-  const [etag, setEtag] = useState(loaded.etag);
-  const [busy, setBusy] = useState(false);
-  const [conflict, setConflict] = useState<{ currentVersion?: number } | null>(null);
-  const [conflictBusy, setConflictBusy] = useState<"reload" | "overwrite" | null>(null);
+  const { busy, submit, formError, unplaced, conflictDialog } = useSettingsForm<AssignmentRules, AssignmentRulesFormValues>({
+    form,
+    registered: registeredFields(ruleCount),
+    loaded,
+    read: () => api.salesSettings.assignmentRules(),
+    replace: (values, etag) => api.salesSettings.replaceAssignmentRules(rulesBody(values), etag),
+    show: (rules) => form.setFieldsValue(formValues(rules)),
+    onSaved: (saved) => {
+      queryClient.setQueryData(QUERY_KEY, saved);
+      void message.success(t("assignmentRules.saved_message"));
+    },
+  });
 
   useEffect(() => form.setFieldsValue(formValues(loaded.data)), [form, loaded]);
-
-  const save = async (tag: string) => {
-    const saved = await api.salesSettings.replaceAssignmentRules(rulesBody(form.getFieldsValue(true)), tag);
-    setEtag(saved.etag);
-    queryClient.setQueryData(QUERY_KEY, saved);
-    void message.success(t("assignmentRules.saved_message"));
-  };
-
-  const submit = async () => {
-    setBusy(true);
-    clear();
-    try {
-      await save(etag);
-    } catch (error) {
-      if (error instanceof VersionConflictError) setConflict({ currentVersion: error.currentVersion });
-      else report(error);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const reload = async () => {
-    setConflictBusy("reload");
-    try {
-      const fresh = await api.salesSettings.assignmentRules();
-      setEtag(fresh.etag);
-      form.setFieldsValue(formValues(fresh.data));
-      setConflict(null);
-    } catch (error) {
-      setConflict(null);
-      report(error);
-    } finally {
-      setConflictBusy(null);
-    }
-  };
-
-  const overwrite = async () => {
-    setConflictBusy("overwrite");
-    try {
-      await save((await api.salesSettings.assignmentRules()).etag);
-      setConflict(null);
-    } catch (error) {
-      if (error instanceof VersionConflictError) setConflict({ currentVersion: error.currentVersion });
-      else {
-        setConflict(null);
-        report(error);
-      }
-    } finally {
-      setConflictBusy(null);
-    }
-  };
 
   return (
     <Card>
@@ -134,15 +90,7 @@ function RulesForm({ loaded }: { loaded: Tagged<AssignmentRules> }) {
           {t("common.save")}
         </Button>
       </Form>
-      <ConflictDialog
-        subject="record"
-        open={conflict !== null}
-        currentVersion={conflict?.currentVersion}
-        busy={conflictBusy}
-        onReload={reload}
-        onOverwrite={overwrite}
-        onCancel={() => setConflict(null)}
-      />
+      <ConflictDialog subject="record" {...conflictDialog} />
     </Card>
   );
 }

@@ -1,12 +1,12 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Form, InputNumber, Skeleton, Typography } from "antd";
+import { useQueryClient } from "@tanstack/react-query";
+import { App, Button, Card, Form, InputNumber, Typography } from "antd";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import type { QuoteSettings, Tagged } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
 import { ConflictDialog } from "../../components/ConflictDialog";
-import { ErrorAlert } from "../../components/ErrorAlert";
 import { FormProblems } from "../../components/FormProblems";
+import { LoadedSettings } from "../../forms/LoadedSettings";
 import { useSettingsForm } from "../../forms/useSettingsForm";
 
 const QUOTE_SETTINGS_QUERY_KEY = ["sales-settings", "quotes"];
@@ -17,10 +17,11 @@ interface Values {
 
 export default function QuoteSettingsPage() {
   const api = useApi();
-  const loaded = useQuery({ queryKey: QUOTE_SETTINGS_QUERY_KEY, queryFn: () => api.salesSettings.quotes() });
-  if (loaded.isPending) return <Skeleton active />;
-  if (loaded.error) return <ErrorAlert error={loaded.error} onRetry={() => void loaded.refetch()} />;
-  return <QuoteSettingsForm loaded={loaded.data} />;
+  return (
+    <LoadedSettings queryKey={QUOTE_SETTINGS_QUERY_KEY} read={() => api.salesSettings.quotes()}>
+      {(loaded) => <QuoteSettingsForm loaded={loaded} />}
+    </LoadedSettings>
+  );
 }
 
 function QuoteSettingsForm({ loaded }: { loaded: Tagged<QuoteSettings> }) {

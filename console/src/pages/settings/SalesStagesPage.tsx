@@ -1,16 +1,15 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from "@ant-design/icons";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Form, Input, InputNumber, Select, Skeleton, Space, Typography } from "antd";
-import { useEffect, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { App, Button, Card, Form, Input, InputNumber, Select, Space, Typography } from "antd";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import type { SalesStage, SalesStages, Tagged } from "../../api/client";
-import { VersionConflictError } from "../../api/problem";
 import { useApi } from "../../auth/AuthProvider";
 import { ConflictDialog } from "../../components/ConflictDialog";
-import { ErrorAlert } from "../../components/ErrorAlert";
 import { FormProblems } from "../../components/FormProblems";
 import type { FieldPath } from "../../forms/problemFields";
-import { useProblemForm } from "../../forms/useProblemForm";
+import { LoadedSettings } from "../../forms/LoadedSettings";
+import { useSettingsForm } from "../../forms/useSettingsForm";
 import { STAGES_QUERY_KEY } from "../../sales/useStages";
 
 interface StageRow extends SalesStage {
@@ -41,10 +40,11 @@ const body = (stages: StageRow[]): SalesStage[] =>
 
 export default function SalesStagesPage() {
   const api = useApi();
-  const loaded = useQuery({ queryKey: STAGES_QUERY_KEY, queryFn: () => api.salesSettings.stages() });
-  if (loaded.isPending) return <Skeleton active />;
-  if (loaded.error) return <ErrorAlert error={loaded.error} onRetry={() => void loaded.refetch()} />;
-  return <StagesForm loaded={loaded.data} />;
+  return (
+    <LoadedSettings queryKey={STAGES_QUERY_KEY} read={() => api.salesSettings.stages()}>
+      {(loaded) => <StagesForm loaded={loaded} />}
+    </LoadedSettings>
+  );
 }
 
 function StagesForm({ loaded }: { loaded: Tagged<SalesStages> }) {
@@ -54,59 +54,20 @@ function StagesForm({ loaded }: { loaded: Tagged<SalesStages> }) {
   const { message } = App.useApp();
   const [form] = Form.useForm<{ stages: StageRow[] }>();
   const count = Form.useWatch("stages", form)?.length ?? loaded.data.stages.length;
-  const { formError, unplaced, report, clear } = useProblemForm(form, registered(count));
-  const [etag, setEtag] = useState(loaded.etag);
-  const [busy, setBusy] = useState(false);
-  const [conflict, setConflict] = useState<{ currentVersion?: number } | null>(null);
-  const [conflictBusy, setConflictBusy] = useState<"reload" | "overwrite" | null>(null);
+  const { busy, submit, formError, unplaced, conflictDialog } = useSettingsForm<SalesStages, { stages: StageRow[] }>({
+    form,
+    registered: registered(count),
+    loaded,
+    read: () => api.salesSettings.stages(),
+    replace: (values, etag) => api.salesSettings.replaceStages(body(values.stages), etag),
+    show: (stages) => form.setFieldsValue({ stages: rows(stages.stages) }),
+    onSaved: (saved) => {
+      queryClient.setQueryData(STAGES_QUERY_KEY, saved);
+      void message.success(t("salesStages.saved_message"));
+    },
+  });
 
   useEffect(() => form.setFieldsValue({ stages: rows(loaded.data.stages) }), [form, loaded]);
-
-  const save = async (tag: string) => {
-    const saved = await api.salesSettings.replaceStages(body(form.getFieldValue("stages")), tag);
-    setEtag(saved.etag);
-    form.setFieldsValue({ stages: rows(saved.data.stages) });
-    queryClient.setQueryData(STAGES_QUERY_KEY, saved);
-    void message.success(t("salesStages.saved_message"));
-  };
-  const submit = async () => {
-    setBusy(true);
-    clear();
-    try {
-      await save(etag);
-    } catch (error) {
-      if (error instanceof VersionConflictError) setConflict({ currentVersion: error.currentVersion });
-      else report(error);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const reload = async () => {
-    setConflictBusy("reload");
-    try {
-      const fresh = await api.salesSettings.stages();
-      setEtag(fresh.etag);
-      form.setFieldsValue({ stages: rows(fresh.data.stages) });
-      setConflict(null);
-    } catch (error) {
-      setConflict(null);
-      report(error);
-    } finally {
-      setConflictBusy(null);
-    }
-  };
-  const overwrite = async () => {
-    setConflictBusy("overwrite");
-    try {
-      await save((await api.salesSettings.stages()).etag);
-      setConflict(null);
-    } catch (error) {
-      setConflict(null);
-      report(error);
-    } finally {
-      setConflictBusy(null);
-    }
-  };
 
   return (
     <Card>
@@ -185,15 +146,7 @@ function StagesForm({ loaded }: { loaded: Tagged<SalesStages> }) {
           {t("common.save")}
         </Button>
       </Form>
-      <ConflictDialog
-        subject="record"
-        open={conflict !== null}
-        currentVersion={conflict?.currentVersion}
-        busy={conflictBusy}
-        onReload={reload}
-        onOverwrite={overwrite}
-        onCancel={() => setConflict(null)}
-      />
+      <ConflictDialog subject="record" {...conflictDialog} />
     </Card>
   );
 }

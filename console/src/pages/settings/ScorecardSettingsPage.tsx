@@ -1,13 +1,13 @@
 import { DeleteOutlined, PlusOutlined } from "@ant-design/icons";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Form, Input, InputNumber, Skeleton, Space, Typography } from "antd";
+import { Alert, App, Button, Card, Form, Input, InputNumber, Space, Typography } from "antd";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import type { ScorecardFactor, ScorecardSettings, Tagged } from "../../api/client";
 import { useApi } from "../../auth/AuthProvider";
 import { ConflictDialog } from "../../components/ConflictDialog";
-import { ErrorAlert } from "../../components/ErrorAlert";
 import { FormProblems } from "../../components/FormProblems";
+import { LoadedSettings } from "../../forms/LoadedSettings";
 import type { FieldPath } from "../../forms/problemFields";
 import { useSettingsForm } from "../../forms/useSettingsForm";
 import { rescoring, SCORECARD_QUERY_KEY, weightTotal } from "../../sales/scorecard";
@@ -40,10 +40,11 @@ const values = (settings: ScorecardSettings): Values => ({
 
 export default function ScorecardSettingsPage() {
   const api = useApi();
-  const loaded = useQuery({ queryKey: SCORECARD_QUERY_KEY, queryFn: () => api.salesSettings.scorecard() });
-  if (loaded.isPending) return <Skeleton active />;
-  if (loaded.error) return <ErrorAlert error={loaded.error} onRetry={() => void loaded.refetch()} />;
-  return <ScorecardForm loaded={loaded.data} />;
+  return (
+    <LoadedSettings queryKey={SCORECARD_QUERY_KEY} read={() => api.salesSettings.scorecard()}>
+      {(loaded) => <ScorecardForm loaded={loaded} />}
+    </LoadedSettings>
+  );
 }
 
 function ScorecardForm({ loaded }: { loaded: Tagged<ScorecardSettings> }) {

@@ -5,16 +5,13 @@ conditional update on the child's version that also rewrites its GSI3 keys, so a
 the duplicate's partition and a resumed merge finds only those left.
 """
 
-from typing import Any
-
 from botocore.exceptions import ClientError
 
-from servicejob.clock import now_iso, utc_now
 from servicejob.dal import keys, table_spec
 from servicejob.dal.accounts import ACCOUNT_KIND
 from servicejob.dal.activities import ACTIVITY_KIND
 from servicejob.dal.contacts import CONTACT_KIND
-from servicejob.dal.entity_store import DELETED_RETENTION, EntityKind, EntityStore, cancelled_by_condition
+from servicejob.dal.entity_store import EntityKind, EntityStore, cancelled_by_condition
 from servicejob.dal.match_keys import ACCOUNT_MATCH_KEYS
 from servicejob.dal.opportunities import OPPORTUNITY_KIND
 from servicejob.dal.pagination import CursorCodec
@@ -27,7 +24,6 @@ from servicejob.tenancy.context import TenantContext
 MERGED_CHILD_KINDS: tuple[EntityKind, ...] = (CONTACT_KIND, OPPORTUNITY_KIND, ACTIVITY_KIND)
 
 TRANSACTION_LIMIT = 100
-_LIVE = "attribute_exists(PK) AND attribute_not_exists(deleted_at)"
 
 
 class DynamoAccountMerges:
@@ -52,9 +48,7 @@ class DynamoAccountMerges:
     def begin(
         self, ctx: TenantContext, survivor_id: str, survivor_version: int, duplicate_id: str, duplicate_version: int
     ) -> None:
-        mark = self._accounts.update_request(
-            ctx, duplicate_id, self._touch(ctx, {"merging_into": survivor_id}), [], duplicate_version
-        )
+        mark = self._accounts.changes_request(ctx, duplicate_id, {"merging_into": survivor_id}, duplicate_version)
         mark["ConditionExpression"] += " AND attribute_not_exists(merging_into)"
         survivor_check = self._accounts.exists_check(ctx, survivor_id)
         survivor_check["ConditionExpression"] += " AND #version = :expected AND attribute_not_exists(merging_into)"
@@ -110,39 +104,21 @@ class DynamoAccountMerges:
             raise NotFound(f"No account with id {duplicate_id}.")
         current = self._accounts.kind.item_class.from_raw_data(duplicate).attribute_values
         writes = ACCOUNT_MATCH_KEYS.on_delete(ctx, current, duplicate_id)
-        delete = self._accounts.update_request(
-            ctx,
-            duplicate_id,
-            self._touch(
-                ctx,
-                {"deleted_at": now_iso(), "deleted_by": ctx.actor, "expiration": utc_now() + DELETED_RETENTION}
-                | {"merged_into": survivor_id},
-            ),
-            ["merging_into", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK"],
-            int(duplicate["version"]["N"]),
+        delete = self._accounts.soft_delete_request(
+            ctx, duplicate_id, int(duplicate["version"]["N"]), {"merged_into": survivor_id, "merging_into": None}
         )
         delete["ConditionExpression"] += " AND merging_into = :survivor"
         delete["ExpressionAttributeValues"][":survivor"] = {"S": survivor_id}
-        survivor = {
-            "TableName": self._table,
-            "Key": self._account_key(ctx, survivor_id),
-            "UpdateExpression": "SET #version = #version + :one, updated_at = :at, updated_by = :by, "
-            "merged_account_ids = list_append(if_not_exists(merged_account_ids, :empty), :merged)"
-            + (", correlation_id = :correlation" if ctx.correlation_id else ""),
-            "ConditionExpression": _LIVE,
-            "ExpressionAttributeNames": {"#version": "version"},
-            "ExpressionAttributeValues": {
-                ":one": {"N": "1"},
-                ":at": {"S": now_iso()},
-                ":by": {"S": ctx.actor},
-                ":empty": {"L": []},
-                ":merged": {"L": [{"S": duplicate_id}]},
-                **({":correlation": {"S": ctx.correlation_id}} if ctx.correlation_id else {}),
-            },
-        }
+        survivor = self._raw_account(ctx, survivor_id)
+        if survivor is None:
+            raise NotFound(f"No account with id {survivor_id}.")
+        merged = self._accounts.kind.item_class.from_raw_data(survivor).merged_account_ids or []
+        survivor_update = self._accounts.changes_request(
+            ctx, survivor_id, {"merged_account_ids": [*merged, duplicate_id]}, int(survivor["version"]["N"])
+        )
         self._transact(
             ctx,
-            [{"Update": delete}, {"Update": survivor}, *writes.requests(self._table)],
+            [{"Update": delete}, {"Update": survivor_update}, *writes.requests(self._table)],
             "The accounts changed during the merge; send it again.",
         )
 
@@ -161,12 +137,6 @@ class DynamoAccountMerges:
             Limit=limit,
         )
         return response.get("Items", [])
-
-    def _touch(self, ctx: TenantContext, sets: dict[str, Any]) -> dict[str, Any]:
-        touched = {"updated_at": now_iso(), "updated_by": ctx.actor, **sets}
-        if ctx.correlation_id:
-            touched["correlation_id"] = ctx.correlation_id
-        return touched
 
     def _transact(self, ctx: TenantContext, requests: list[dict], conflict: str) -> None:
         try:

@@ -344,26 +344,17 @@ class EntityStore(Generic[I]):
         )
 
     def soft_delete(
-        self,
-        ctx: TenantContext,
-        entity_id: str,
-        expected_version: int,
-        companions: CompanionWrites | None = None,
-        extra: Mapping[str, Any] | None = None,
+        self, ctx: TenantContext, entity_id: str, expected_version: int, companions: CompanionWrites | None = None
     ) -> I:
-        now = utc_now()
-        sets = {
-            "deleted_at": now_iso(),
-            "deleted_by": ctx.actor,
-            "updated_at": now_iso(),
-            "updated_by": ctx.actor,
-            "expiration": now + DELETED_RETENTION,
-            **(extra or {}),
-        }
-        if ctx.correlation_id:
-            sets["correlation_id"] = ctx.correlation_id
-        removes = ["GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK"]
+        sets, removes = self._deletion_clauses(ctx, {})
         return self._conditional_update(ctx, entity_id, sets, removes, expected_version, companions)
+
+    def soft_delete_request(
+        self, ctx: TenantContext, entity_id: str, expected_version: int, changes: Mapping[str, Any]
+    ) -> dict:
+        """The soft delete as a transaction's UpdateItem, with more `changes` (None removes; e.g. a merge's)."""
+        sets, removes = self._deletion_clauses(ctx, changes)
+        return self.update_request(ctx, entity_id, sets, removes, expected_version)
 
     def update_request(
         self,
@@ -572,6 +563,25 @@ class EntityStore(Generic[I]):
         if self._kind.owner_field is not None and sets.get(self._kind.owner_field):
             # A new owner brings the record to their audience; clearing the owner leaves it where it is.
             sets.update(self._audience_index(ctx, entity_id, sets[self._kind.owner_field]))
+        return sets, removes
+
+    def _deletion_clauses(self, ctx: TenantContext, changes: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """Deleted by whom and when, expiring after the retention, out of every list index."""
+        sets: dict[str, Any] = {
+            "deleted_at": now_iso(),
+            "deleted_by": ctx.actor,
+            "updated_at": now_iso(),
+            "updated_by": ctx.actor,
+            "expiration": utc_now() + DELETED_RETENTION,
+        }
+        if ctx.correlation_id:
+            sets["correlation_id"] = ctx.correlation_id
+        removes = ["GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK"]
+        for name, value in changes.items():
+            if value is None:
+                removes.append(name)
+            else:
+                sets[name] = value
         return sets, removes
 
     def _raw(self, ctx: TenantContext, entity_id: str) -> dict | None:
