@@ -35,6 +35,11 @@ const ScorecardSettingsPage = lazy(() => import("./pages/settings/ScorecardSetti
 const QuoteSettingsPage = lazy(() => import("./pages/settings/QuoteSettingsPage"));
 const ImportWizardPage = lazy(() => import("./pages/imports/ImportWizardPage"));
 const ImportJobPage = lazy(() => import("./pages/imports/ImportJobPage"));
+// The reports chunks carry ECharts; nothing else imports them, so the first load does not.
+const FunnelReportPage = lazy(() => import("./pages/reports/FunnelReportPage"));
+const LeadConversionReportPage = lazy(() => import("./pages/reports/LeadConversionReportPage"));
+const SalesCycleReportPage = lazy(() => import("./pages/reports/SalesCycleReportPage"));
+const BranchReportPage = lazy(() => import("./pages/reports/BranchReportPage"));
 const UsersPage = lazy(() => import("./pages/UsersPage"));
 const ApiKeysPage = lazy(() => import("./pages/ApiKeysPage"));
 const NotFoundPage = lazy(() => import("./pages/NotFoundPage"));
@@ -116,6 +121,11 @@ export default function App() {
             <Route path="/opportunities/:opportunityId" element={<Page><OpportunityDetailPage /></Page>} />
             <Route path="/opportunities/:opportunityId/edit" element={<Page><OpportunityFormPage /></Page>} />
             <Route path="/pipeline" element={<Page><PipelinePage /></Page>} />
+            <Route path="/reports" element={<Navigate to="/reports/funnel" replace />} />
+            <Route path="/reports/funnel" element={<Page><FunnelReportPage /></Page>} />
+            <Route path="/reports/lead-conversion" element={<Page><LeadConversionReportPage /></Page>} />
+            <Route path="/reports/sales-cycle" element={<Page><SalesCycleReportPage /></Page>} />
+            <Route path="/reports/branches" element={<Page><BranchReportPage /></Page>} />
             <Route path="/settings/sales-stages" element={<Page><SalesStagesPage /></Page>} />
             <Route path="/settings/assignment-rules" element={<Page><AssignmentRulesPage /></Page>} />
             <Route path="/settings/scorecard" element={<Page><ScorecardSettingsPage /></Page>} />

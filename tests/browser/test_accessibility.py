@@ -98,6 +98,12 @@ PAGES = {
         ("Edit", f"Merge with {DUPLICATE_NAME}…"),
         dialog=(f"Merge with {DUPLICATE_NAME}…", "Merge two accounts"),
     ),
+    "funnel-report": ConsolePage("/reports/funnel", "Funnel by stage", ("Download CSV", "Show")),
+    "lead-conversion-report": ConsolePage(
+        "/reports/lead-conversion", "Lead conversion by region", ("Download CSV", "Show")
+    ),
+    "sales-cycle-report": ConsolePage("/reports/sales-cycle", "Sales cycle", ("Download CSV", "Show")),
+    "branch-report": ConsolePage("/reports/branches", "Branch comparison", ("Download CSV", "Show")),
 }
 # The ids of the records the owner fixture creates, for the paths above.
 RECORDS: dict[str, str] = {}

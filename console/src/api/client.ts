@@ -63,6 +63,35 @@ export type ImportMapping = Schemas["ImportMapping"];
 export type ImportMappingInput = Schemas["ImportMappingInput"];
 export type RowDuplicates = Schemas["RowDuplicates"];
 export type RowErrors = Schemas["RowErrors"];
+export type FunnelReport = Schemas["FunnelReport"];
+export type LeadConversionReport = Schemas["LeadConversionReport"];
+export type SalesCycleReport = Schemas["SalesCycleReport"];
+export type BranchReport = Schemas["BranchReport"];
+
+/** The four reports (GET /v1/reports/{name}) and what each answers. */
+export interface Reports {
+  funnel: FunnelReport;
+  "lead-conversion": LeadConversionReport;
+  "sales-cycle": SalesCycleReport;
+  branches: BranchReport;
+}
+export type ReportName = keyof Reports;
+
+/** A report's range (YYYY-MM) and its one filter (the API takes one of business line, branch, owner, team). */
+export interface ReportQuery {
+  from?: string;
+  to?: string;
+  business_line?: string;
+  branch?: string;
+  owner_user_id?: string;
+  team?: string;
+}
+
+/** A CSV file the API answered, with the name its Content-Disposition gives. */
+export interface CsvDownload {
+  filename: string;
+  text: string;
+}
 
 /** One page's query: `limit` (default 50, max 200) and the cursor the last page returned. */
 export interface PageQuery {
@@ -331,6 +360,22 @@ export function createApi(options: ApiOptions) {
     },
   };
 
+  const reports = {
+    get: <N extends ReportName>(name: N, query: ReportQuery): Promise<Reports[N]> =>
+      body(client.GET(`/v1/reports/${name}` as "/v1/reports/funnel", { params: { query } })) as Promise<Reports[N]>,
+    csv: async (name: ReportName, query: ReportQuery): Promise<CsvDownload> => {
+      const { data, response } = await settle(
+        client.GET(`/v1/reports/${name}` as "/v1/reports/funnel", {
+          params: { query: { ...query, format: "csv" } },
+          parseAs: "text",
+        }),
+      );
+      const disposition = response.headers.get("Content-Disposition") ?? "";
+      const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `${name}.csv`;
+      return { filename, text: data as string };
+    },
+  };
+
   return {
     accounts,
     imports,
@@ -338,6 +383,7 @@ export function createApi(options: ApiOptions) {
     exportList,
     contacts,
     notifications,
+    reports,
     leads,
     opportunities,
     salesSettings,

@@ -17,14 +17,20 @@ interface PlainTableProps<T> {
   loading?: boolean;
   emptyText: string;
   caption?: string;
+  /** Names the table's scroll area and makes it a tab stop, so a keyboard can scroll a table wider than its
+   * column (a report's table beside its chart). */
+  scrollLabel?: string;
 }
 
-export function PlainTable<T>({ columns, rows, rowKey, loading, emptyText, caption }: PlainTableProps<T>) {
+export function PlainTable<T>({ columns, rows, rowKey, loading, emptyText, caption, scrollLabel }: PlainTableProps<T>) {
   const { token } = theme.useToken();
   const cell = { padding: "12px 16px", borderBottom: `1px solid ${token.colorBorderSecondary}`, textAlign: "start" as const };
   return (
     <Spin spinning={Boolean(loading)}>
-      <div style={{ overflowX: "auto", background: token.colorBgContainer, borderRadius: token.borderRadiusLG }}>
+      <div
+        style={{ overflowX: "auto", background: token.colorBgContainer, borderRadius: token.borderRadiusLG }}
+        {...(scrollLabel ? { role: "region", "aria-label": scrollLabel, tabIndex: 0 } : {})}
+      >
         <table style={{ width: "100%", borderCollapse: "collapse", fontSize: token.fontSize }} aria-busy={Boolean(loading)}>
           {caption && <caption style={{ position: "absolute", left: -9999 }}>{caption}</caption>}
           <thead>

@@ -1,7 +1,9 @@
 import {
   AppstoreOutlined,
+  BarChartOutlined,
   BranchesOutlined,
   ContactsOutlined,
+  FieldTimeOutlined,
   FunnelPlotOutlined,
   ImportOutlined,
   KeyOutlined,
@@ -9,8 +11,10 @@ import {
   PercentageOutlined,
   ProjectOutlined,
   RiseOutlined,
+  ShopOutlined,
   TeamOutlined,
   TrophyOutlined,
+  InteractionOutlined,
 } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
 import { App, Button, Layout, Menu, type MenuProps, Skeleton, Space, Typography } from "antd";
@@ -48,6 +52,20 @@ const NAVIGATION: NavigationSection[] = [
       { path: "/contacts", labelKey: "nav.contacts", permission: "contacts:read", icon: <ContactsOutlined /> },
       // Each record type's import needs its write permission; accounts come first, as the others name them.
       { path: "/imports/new", labelKey: "nav.imports", permission: "accounts:write", icon: <ImportOutlined /> },
+    ],
+  },
+  {
+    labelKey: "nav.reports",
+    items: [
+      { path: "/reports/funnel", labelKey: "nav.funnelReport", permission: "reports:read", icon: <BarChartOutlined /> },
+      {
+        path: "/reports/lead-conversion",
+        labelKey: "nav.leadConversionReport",
+        permission: "reports:read",
+        icon: <InteractionOutlined />,
+      },
+      { path: "/reports/sales-cycle", labelKey: "nav.salesCycleReport", permission: "reports:read", icon: <FieldTimeOutlined /> },
+      { path: "/reports/branches", labelKey: "nav.branchReport", permission: "reports:read", icon: <ShopOutlined /> },
     ],
   },
   {

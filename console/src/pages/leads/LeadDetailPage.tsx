@@ -56,6 +56,7 @@ export default function LeadDetailPage() {
         <Descriptions.Item label={t("accounts.phone")}>{data.phone ?? none}</Descriptions.Item>
         <Descriptions.Item label={t("sales.businessLine")}>{data.business_line ?? none}</Descriptions.Item>
         <Descriptions.Item label={t("sales.region")}>{data.region ?? none}</Descriptions.Item>
+        <Descriptions.Item label={t("sales.branch")}>{data.branch ?? none}</Descriptions.Item>
         <Descriptions.Item label={t("leads.source")}>{t(`leads.sources.${data.source ?? "other"}`)}</Descriptions.Item>
         <Descriptions.Item label={t("accounts.notes")}>
           <span style={{ whiteSpace: "pre-wrap" }}>{data.notes ?? none}</span>

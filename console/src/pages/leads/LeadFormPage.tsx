@@ -63,6 +63,9 @@ function LeadForm({ loaded, onReload }: { loaded?: Tagged<Lead>; onReload?: () =
       <Form.Item label={t("sales.region")} name="region" extra={t("leads.regionHelp")}>
         <Input maxLength={200} />
       </Form.Item>
+      <Form.Item label={t("sales.branch")} name="branch" extra={t("sales.branchHelp")}>
+        <Input maxLength={200} />
+      </Form.Item>
       <Form.Item label={t("leads.source")} name="source">
         <Select
           aria-label={t("leads.source")}

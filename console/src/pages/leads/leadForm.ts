@@ -11,13 +11,14 @@ export interface LeadFormValues {
   phone?: string | null;
   business_line?: string | null;
   region?: string | null;
+  branch?: string | null;
   source?: LeadSource;
   notes?: string | null;
   status?: LeadStatus;
   owner_user_id?: string | null;
 }
 
-const OPTIONAL_TEXT = ["contact_name", "email", "phone", "business_line", "region", "notes"] as const;
+const OPTIONAL_TEXT = ["contact_name", "email", "phone", "business_line", "region", "branch", "notes"] as const;
 export const LEAD_FIELDS = ["company_name", ...OPTIONAL_TEXT, "source", "status", "owner_user_id"] as const;
 
 function text(value: string | null | undefined): string | null {
@@ -33,6 +34,7 @@ export function formValues(lead: Lead): LeadFormValues {
     phone: lead.phone ?? null,
     business_line: lead.business_line ?? null,
     region: lead.region ?? null,
+    branch: lead.branch ?? null,
     source: lead.source ?? "other",
     notes: lead.notes ?? null,
     status: lead.status,
