@@ -29,6 +29,7 @@ const OpportunitiesListPage = lazy(() => import("./pages/opportunities/Opportuni
 const PipelinePage = lazy(() => import("./pages/opportunities/PipelinePage"));
 const OpportunityDetailPage = lazy(() => import("./pages/opportunities/OpportunityDetailPage"));
 const OpportunityFormPage = lazy(() => import("./pages/opportunities/OpportunityFormPage"));
+const ActivitiesPage = lazy(() => import("./pages/activities/ActivitiesPage"));
 const SalesStagesPage = lazy(() => import("./pages/settings/SalesStagesPage"));
 const AssignmentRulesPage = lazy(() => import("./pages/settings/AssignmentRulesPage"));
 const ScorecardSettingsPage = lazy(() => import("./pages/settings/ScorecardSettingsPage"));
@@ -120,6 +121,7 @@ export default function App() {
             <Route path="/opportunities/new" element={<Page><OpportunityFormPage /></Page>} />
             <Route path="/opportunities/:opportunityId" element={<Page><OpportunityDetailPage /></Page>} />
             <Route path="/opportunities/:opportunityId/edit" element={<Page><OpportunityFormPage /></Page>} />
+            <Route path="/activities" element={<Page><ActivitiesPage /></Page>} />
             <Route path="/pipeline" element={<Page><PipelinePage /></Page>} />
             <Route path="/reports" element={<Navigate to="/reports/funnel" replace />} />
             <Route path="/reports/funnel" element={<Page><FunnelReportPage /></Page>} />

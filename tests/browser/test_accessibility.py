@@ -74,7 +74,9 @@ PAGES = {
         "/api-keys", "API keys", ("Create API key",), dialog=("Create API key", "Create an API key")
     ),
     "leads": ConsolePage("/leads", "Leads", ("Search", "New lead", LEAD_COMPANY)),
-    "lead": ConsolePage("/leads/{lead}", LEAD_COMPANY, ("Edit", "Delete")),
+    "lead": ConsolePage(
+        "/leads/{lead}", LEAD_COMPANY, ("Convert", "Edit", "Delete"), dialog=("Convert", f"Convert {LEAD_COMPANY}")
+    ),
     "lead-form": ConsolePage("/leads/new", "New lead", ("Save", "Cancel")),
     "contacts": ConsolePage("/contacts", "Contacts", ("Search", "New contact", "Peter Wong 黃大文")),
     "contact-form": ConsolePage("/contacts/{contact}/edit", "Edit contact", ("Add a phone", "Save", "Cancel")),
@@ -86,6 +88,19 @@ PAGES = {
         ("Move to Qualified", "Change stage", "Mark as lost"),
         dialog=("Mark as lost", "Change the stage"),
     ),
+    "opportunity-quotes": ConsolePage(
+        "/opportunities/{opportunity}?tab=quotes",
+        OPPORTUNITY_NAME,
+        ("New version",),
+        dialog=("New version", "Quote version 2"),
+    ),
+    "account-activities": ConsolePage(
+        "/accounts/{account}?tab=activities",
+        ACCOUNT_NAME,
+        ("Plan an activity",),
+        dialog=("Plan an activity", "Plan an activity"),
+    ),
+    "activities": ConsolePage("/activities", "Activities", ("Only mine",)),
     "opportunity-form": ConsolePage("/opportunities/new", "New opportunity", ("Save", "Cancel")),
     "pipeline": ConsolePage("/pipeline", "Pipeline", ("List", "New opportunity", OPPORTUNITY_NAME)),
     "sales-stages": ConsolePage("/settings/sales-stages", "Sales stages", ("Add a stage", "Save")),
@@ -138,6 +153,21 @@ def owner(product: RunningProduct) -> SignedIn:
             "name": OPPORTUNITY_NAME,
             "amount": {"amount": "120000.50", "currency": "HKD"},
             "expected_close_date": "2027-03-31",
+        },
+    )
+    create(
+        f"/v1/opportunities/{RECORDS['opportunity']}/quotes",
+        {"lines": [{"description": "2027 年度審計", "kind": "hours", "quantity": "40", "unit_rate": "1500"}]},
+    )
+    create(
+        "/v1/activities",
+        {
+            "kind": "call",
+            "subject": "報價跟進電話",
+            "status": "planned",
+            "due_at": "2030-01-15T02:00:00Z",
+            "account_id": RECORDS["account"],
+            "opportunity_id": RECORDS["opportunity"],
         },
     )
     RECORDS["lead"] = create("/v1/leads", {"company_name": LEAD_COMPANY, "business_line": "audit"})

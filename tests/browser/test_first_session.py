@@ -18,7 +18,7 @@ from tests.running_product import temporary_password, wait_for
 ACCOUNT_NAME = "香港會計師事務所有限公司"
 # Words a Chinese UI may still show: the product's name, codes, and the language switch's own "English".
 # Currency symbols (HK$ in a Chinese locale) are codes too.
-_LATIN_ALLOWED = {"Service", "Job", "CRM", "API", "HKD", "HK", "English", "Xero", "https"}
+_LATIN_ALLOWED = {"Service", "Job", "CRM", "API", "HKD", "HK", "English", "Xero", "https", "PDF"}
 # File formats and the CRMs whose exports the import reads: names, not words to translate.
 _LATIN_ALLOWED |= {"CSV", "UTF", "Big", "GB", "MB", "HubSpot", "Salesforce", "SuiteCRM"}
 # Roles whose accessible names are product strings; rows and cells hold the firm's data instead.

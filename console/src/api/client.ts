@@ -1,7 +1,7 @@
 /** The typed API client: openapi-fetch over the generated schema, the ID token on every call, problem
  * details turned into ApiError / VersionConflictError, and ETags handed back with versioned entities. */
 import createClient from "openapi-fetch";
-import { apiErrorFrom, networkError } from "./problem";
+import { ApiError, apiErrorFrom, networkError } from "./problem";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
@@ -92,6 +92,17 @@ export interface CsvDownload {
   filename: string;
   text: string;
 }
+export type LeadConversionInput = Schemas["LeadConversionInput"];
+export type LeadConversion = Schemas["LeadConversion"];
+export type Activity = Schemas["Activity"];
+export type ActivityInput = Schemas["ActivityInput"];
+export type ActivityPatch = Schemas["ActivityPatch"];
+export type ActivityKind = Schemas["ActivityKind"];
+export type Quote = Schemas["Quote"];
+export type QuoteInput = Schemas["QuoteInput"];
+export type QuotePatch = Schemas["QuotePatch"];
+export type QuoteLine = Schemas["QuoteLine"];
+export type QuoteLineInput = Schemas["QuoteLineInput"];
 
 /** One page's query: `limit` (default 50, max 200) and the cursor the last page returned. */
 export interface PageQuery {
@@ -280,6 +291,58 @@ export function createApi(options: ApiOptions) {
       settle(
         client.DELETE("/v1/leads/{lead_id}", { params: { path: { lead_id: id }, header: { "if-match": etag } } }),
       ).then(() => undefined),
+    /** Account + contact + opportunity in one transaction; a converted lead answers 409 naming its links. */
+    convert: (id: string, input: LeadConversionInput, etag: string, idempotencyKey: string) =>
+      body(
+        client.POST("/v1/leads/{lead_id}/convert", {
+          params: { path: { lead_id: id }, header: { "if-match": etag, "idempotency-key": idempotencyKey } },
+          body: input,
+        }),
+      ),
+  };
+
+  const activities = {
+    /** With `status: "planned"`: the planned ones soonest due first. */
+    list: (query: PageQuery & { status?: "planned"; due_from?: string; due_before?: string }) =>
+      body(client.GET("/v1/activities", { params: { query } })),
+    ofAccount: (accountId: string, query: PageQuery) =>
+      body(client.GET("/v1/accounts/{account_id}/activities", { params: { path: { account_id: accountId }, query } })),
+    create: (input: ActivityInput, idempotencyKey: string) =>
+      tagged(client.POST("/v1/activities", { params: { header: { "idempotency-key": idempotencyKey } }, body: input })),
+    update: (id: string, patch: ActivityPatch, etag: string) =>
+      tagged(
+        client.PATCH("/v1/activities/{activity_id}", {
+          params: { path: { activity_id: id }, header: { "if-match": etag } },
+          body: patch,
+        }),
+      ),
+  };
+
+  const quotes = {
+    ofOpportunity: (opportunityId: string, query: PageQuery) =>
+      body(
+        client.GET("/v1/opportunities/{opportunity_id}/quotes", {
+          params: { path: { opportunity_id: opportunityId }, query },
+        }),
+      ),
+    /** A new version: the first, or the next negotiation round (the previous one becomes read-only). */
+    create: (opportunityId: string, input: QuoteInput, idempotencyKey: string) =>
+      tagged(
+        client.POST("/v1/opportunities/{opportunity_id}/quotes", {
+          params: { path: { opportunity_id: opportunityId }, header: { "idempotency-key": idempotencyKey } },
+          body: input,
+        }),
+      ),
+    /** A 5-minute presigned link to the PDF of the quote as it is now: the stored one, else rendered now
+     * (the GET answers 404 until a PDF of this state exists). */
+    pdf: async (id: string) => {
+      try {
+        return await body(client.GET("/v1/quotes/{quote_id}/pdf", { params: { path: { quote_id: id } } }));
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 404)) throw error;
+        return body(client.POST("/v1/quotes/{quote_id}/pdf", { params: { path: { quote_id: id } } }));
+      }
+    },
   };
 
   const opportunities = {
@@ -381,6 +444,8 @@ export function createApi(options: ApiOptions) {
     imports,
     importMappings,
     exportList,
+    activities,
+    quotes,
     contacts,
     notifications,
     reports,

@@ -1,8 +1,9 @@
 import type { FormInstance } from "antd";
-import { useEffect, useRef, useState } from "react";
-import { newIdempotencyKey, type Tagged } from "../api/client";
+import { useEffect, useState } from "react";
+import type { Tagged } from "../api/client";
 import { VersionConflictError } from "../api/problem";
 import type { FieldPath } from "./problemFields";
+import { useIdempotencyKey } from "./useIdempotencyKey";
 import { useProblemForm } from "./useProblemForm";
 
 interface Versioned {
@@ -45,8 +46,7 @@ export function useVersionedForm<T extends Versioned, V, C, P extends object>(op
   const [busy, setBusy] = useState(false);
   const [conflict, setConflict] = useState<{ patch: P; currentVersion?: number } | null>(null);
   const [conflictBusy, setConflictBusy] = useState<"reload" | "overwrite" | null>(null);
-  // One idempotency key per distinct body: a retried identical create is safe, a corrected one is new.
-  const lastCreate = useRef<{ body: string; key: string } | null>(null);
+  const idempotencyKey = useIdempotencyKey();
 
   useEffect(() => {
     if (base) form.setFieldsValue(options.mapping.formValues(base.data) as Parameters<typeof form.setFieldsValue>[0]);
@@ -59,9 +59,7 @@ export function useVersionedForm<T extends Versioned, V, C, P extends object>(op
     try {
       if (!base) {
         const body = options.mapping.createBody(values);
-        const serialized = JSON.stringify(body);
-        if (lastCreate.current?.body !== serialized) lastCreate.current = { body: serialized, key: newIdempotencyKey() };
-        options.onSaved((await options.client.create(body, lastCreate.current.key)).data, "created");
+        options.onSaved((await options.client.create(body, idempotencyKey(body))).data, "created");
         return;
       }
       const patch = options.mapping.changedFields(base.data, values);

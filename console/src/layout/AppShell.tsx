@@ -12,6 +12,7 @@ import {
   ProjectOutlined,
   RiseOutlined,
   ShopOutlined,
+  ScheduleOutlined,
   TeamOutlined,
   TrophyOutlined,
   InteractionOutlined,
@@ -52,6 +53,7 @@ const NAVIGATION: NavigationSection[] = [
       { path: "/contacts", labelKey: "nav.contacts", permission: "contacts:read", icon: <ContactsOutlined /> },
       // Each record type's import needs its write permission; accounts come first, as the others name them.
       { path: "/imports/new", labelKey: "nav.imports", permission: "accounts:write", icon: <ImportOutlined /> },
+      { path: "/activities", labelKey: "nav.activities", permission: "activities:read", icon: <ScheduleOutlined /> },
     ],
   },
   {

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { Button, Card, Descriptions, Flex, Skeleton, Space, Tabs, Tag, Timeline, Typography } from "antd";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams, useSearchParams } from "react-router";
 import type { AuditEntry } from "../../api/client";
@@ -12,6 +12,8 @@ import AccountContacts from "../contacts/AccountContacts";
 import AccountOpportunities from "../opportunities/AccountOpportunities";
 import AccountScorecard from "./AccountScorecard";
 import { AccountDuplicates, PossibleDuplicates } from "./AccountDuplicates";
+
+const ActivitiesTab = lazy(() => import("../activities/ActivitiesTab"));
 
 // The audit trail is written from the table's stream, a moment after the change itself.
 const HISTORY_REFRESH_MS = 5_000;
@@ -66,6 +68,12 @@ export default function AccountDetailPage() {
               t("common.none")
             )}
           </Descriptions.Item>
+          <Descriptions.Item label={t("activities.lastContact")}>
+            <span data-testid="account-last-contact">{format.dateTime(data.last_contact_at) || t("common.none")}</span>
+          </Descriptions.Item>
+          <Descriptions.Item label={t("activities.nextContact")}>
+            <span data-testid="account-next-contact">{format.dateTime(data.next_contact_at) || t("common.none")}</span>
+          </Descriptions.Item>
           <Descriptions.Item label={t("accounts.tags")}>
             {data.tags?.length ? data.tags.map((tag) => <Tag key={tag}>{tag}</Tag>) : t("common.none")}
           </Descriptions.Item>
@@ -110,6 +118,15 @@ function RelatedRecords({ accountId, tab, onTab }: { accountId: string; tab: str
       key: "opportunities",
       label: t("opportunities.title"),
       children: <AccountOpportunities accountId={accountId} />,
+    },
+    me.permissions.includes("activities:read") && {
+      key: "activities",
+      label: t("activities.title"),
+      children: (
+        <Suspense fallback={<Skeleton active />}>
+          <ActivitiesTab links={{ account_id: accountId }} />
+        </Suspense>
+      ),
     },
   ].filter((item) => item !== false);
   if (items.length === 0) return null;

@@ -23,7 +23,7 @@ export default function AccountContacts({ accountId }: { accountId: string }) {
       rowKey={(contact) => contact.id}
       emptyText={t("contacts.emptyForAccount")}
       arrange={primaryFirst}
-      columns={[columns.name, columns.roles, columns.phones, columns.email, columns.responsible]}
+      columns={[columns.name, columns.roles, columns.phones, columns.email, columns.responsible, columns.calls]}
     />
   );
 }

@@ -4,13 +4,25 @@ import { Link } from "react-router";
 import type { Contact } from "../../api/client";
 import type { PlainColumn } from "../../components/PlainTable";
 import { useUsers } from "../../components/users";
+import { useTenantFormat } from "../../format/useTenantFormat";
 import { contactName } from "./contactForm";
 
 /** The columns both contact lists (global and under an account) show. */
-export function useContactColumns(): Record<"name" | "roles" | "phones" | "email" | "responsible", PlainColumn<Contact>> {
+export function useContactColumns(): Record<"name" | "roles" | "phones" | "email" | "responsible" | "calls", PlainColumn<Contact>> {
   const { t } = useTranslation();
   const { nameOf } = useUsers();
+  const format = useTenantFormat();
   return {
+    calls: {
+      key: "calls",
+      title: t("activities.calls"),
+      render: (contact) => (
+        <>
+          {contact.last_call_at && <div>{t("activities.lastCallAt", { when: format.dateTime(contact.last_call_at) })}</div>}
+          {contact.next_call_at && <div>{t("activities.nextCallAt", { when: format.dateTime(contact.next_call_at) })}</div>}
+        </>
+      ),
+    },
     name: {
       key: "name",
       title: t("contacts.name"),

@@ -1,13 +1,17 @@
-import { useQuery } from "@tanstack/react-query";
-import { Button, Card, Descriptions, Flex, Skeleton, Space, Tag, Typography } from "antd";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Alert, App, Button, Card, Descriptions, Flex, Skeleton, Space, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
+import { etagOf, type LeadConversion } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
 import { DeleteRecordDialog } from "../../components/DeleteRecordDialog";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { useUsers } from "../../components/users";
 import { useTenantFormat } from "../../format/useTenantFormat";
+import { ConvertedLinksList } from "./ConvertedLinksList";
+import { ConvertLeadDialog } from "./ConvertLeadDialog";
+import { convertedLinks } from "./leadConversion";
 import { statusColor } from "./leadForm";
 
 export default function LeadDetailPage() {
@@ -19,6 +23,9 @@ export default function LeadDetailPage() {
   const navigate = useNavigate();
   const { nameOf } = useUsers();
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const [converting, setConverting] = useState(false);
+  const queryClient = useQueryClient();
+  const { message } = App.useApp();
   const lead = useQuery({ queryKey: ["leads", "one", leadId], queryFn: () => api.leads.get(leadId) });
 
   if (lead.isPending) return <Skeleton active />;
@@ -26,6 +33,16 @@ export default function LeadDetailPage() {
   const { data, etag } = lead.data;
   const canWrite = me.permissions.includes("leads:write");
   const none = t("common.none");
+  const converted = Boolean(data.opportunity_id);
+
+  const onConverted = (conversion: LeadConversion) => {
+    setConverting(false);
+    queryClient.setQueryData(["leads", "one", data.id], { data: conversion.lead, etag: etagOf(conversion.lead) });
+    for (const resource of ["leads", "accounts", "contacts", "opportunities"]) {
+      void queryClient.invalidateQueries({ queryKey: [resource, "list"] });
+    }
+    void message.success(t("convert.done_message"));
+  };
 
   return (
     <Card>
@@ -35,7 +52,12 @@ export default function LeadDetailPage() {
         </Typography.Title>
         {canWrite && (
           <Space>
-            <Button type="primary" onClick={() => navigate(`/leads/${data.id}/edit`)}>
+            {!converted && (
+              <Button type="primary" onClick={() => setConverting(true)}>
+                {t("convert.open")}
+              </Button>
+            )}
+            <Button onClick={() => navigate(`/leads/${data.id}/edit`)}>
               {t("common.edit")}
             </Button>
             <Button danger onClick={() => setConfirmingDelete(true)}>
@@ -44,6 +66,14 @@ export default function LeadDetailPage() {
           </Space>
         )}
       </Flex>
+      {converted && (
+        <Alert
+          type="success"
+          style={{ marginTop: 16 }}
+          title={t("convert.convertedOn", { date: data.converted_at ? format.dateTime(data.converted_at) : "" })}
+          description={<ConvertedLinksList links={convertedLinks(data)} />}
+        />
+      )}
       <Descriptions column={1} style={{ marginTop: 16 }} bordered size="small">
         <Descriptions.Item label={t("leads.status")}>
           <Tag color={statusColor(data.status)}>{t(`leads.statuses.${data.status}`, { defaultValue: data.status })}</Tag>
@@ -64,6 +94,14 @@ export default function LeadDetailPage() {
         <Descriptions.Item label={t("accounts.created")}>{format.dateTime(data.created_at)}</Descriptions.Item>
         <Descriptions.Item label={t("accounts.updated")}>{format.dateTime(data.updated_at)}</Descriptions.Item>
       </Descriptions>
+      {converting && (
+        <ConvertLeadDialog
+          lead={lead.data}
+          onClose={() => setConverting(false)}
+          onConverted={onConverted}
+          reload={() => lead.refetch().then((result) => result.data)}
+        />
+      )}
       <DeleteRecordDialog
         open={confirmingDelete}
         onClose={() => setConfirmingDelete(false)}

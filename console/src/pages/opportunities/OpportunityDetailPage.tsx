@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { App, Button, Card, Descriptions, Flex, Skeleton, Space, Tabs, Tag, Timeline, Typography } from "antd";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useNavigate, useParams } from "react-router";
+import { useNavigate, useParams, useSearchParams } from "react-router";
 import type { Opportunity, Tagged } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
 import { DeleteRecordDialog } from "../../components/DeleteRecordDialog";
@@ -13,6 +13,10 @@ import { nextStage } from "../../sales/pipeline";
 import { useStages } from "../../sales/useStages";
 import { AccountName, STATUS_COLORS } from "./OpportunitiesListPage";
 import { StageChangeDialog } from "./StageChangeDialog";
+
+// The tabs load when first opened: the stage history is what the page opens on.
+const QuotesTab = lazy(() => import("../quotes/QuotesTab"));
+const ActivitiesTab = lazy(() => import("../activities/ActivitiesTab"));
 
 export default function OpportunityDetailPage() {
   const { opportunityId = "" } = useParams();
@@ -25,6 +29,8 @@ export default function OpportunityDetailPage() {
   const { message } = App.useApp();
   const { nameOf: userName } = useUsers();
   const { stages, nameOf } = useStages();
+  const [params, setParams] = useSearchParams();
+  const tab = params.get("tab");
   const [moving, setMoving] = useState<{ initial?: string } | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const queryKey = ["opportunities", "one", opportunityId];
@@ -117,6 +123,8 @@ export default function OpportunityDetailPage() {
       </Card>
       <Card>
         <Tabs
+          activeKey={tab ?? undefined}
+          onChange={(key) => setParams({ tab: key }, { replace: true })}
           items={[
             {
               key: "history",
@@ -139,6 +147,32 @@ export default function OpportunityDetailPage() {
                 />
               ),
             },
+            ...(me.permissions.includes("quotes:read")
+              ? [
+                  {
+                    key: "quotes",
+                    label: t("quotes.title"),
+                    children: (
+                      <Suspense fallback={<Skeleton active />}>
+                        <QuotesTab opportunityId={data.id} />
+                      </Suspense>
+                    ),
+                  },
+                ]
+              : []),
+            ...(me.permissions.includes("activities:read")
+              ? [
+                  {
+                    key: "activities",
+                    label: t("activities.title"),
+                    children: (
+                      <Suspense fallback={<Skeleton active />}>
+                        <ActivitiesTab links={{ account_id: data.account_id, opportunity_id: data.id }} />
+                      </Suspense>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
       </Card>

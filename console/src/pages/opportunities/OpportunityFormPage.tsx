@@ -9,12 +9,10 @@ import { UserSelect } from "../../components/users";
 import { useVersionedForm } from "../../forms/useVersionedForm";
 import { useStages } from "../../sales/useStages";
 import * as opportunityForm from "./opportunityForm";
-import { formValues, OPPORTUNITY_FIELDS, type OpportunityFormValues } from "./opportunityForm";
+import { CURRENCIES, DECIMAL, formValues, OPPORTUNITY_FIELDS, type OpportunityFormValues } from "./opportunityForm";
 
 // The amount field also carries errors the API names on amount.amount / amount.currency.
 const REGISTERED = [...OPPORTUNITY_FIELDS.map((field) => [field]), ["currency"]];
-const CURRENCIES = ["HKD", "CNY", "USD", "EUR", "GBP", "MOP", "SGD", "TWD", "JPY", "AUD"];
-const DECIMAL = /^-?[0-9][0-9,]*(\.[0-9]{1,4})?$/;
 
 export default function OpportunityFormPage() {
   const { opportunityId } = useParams();

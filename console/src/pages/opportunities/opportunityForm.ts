@@ -22,6 +22,11 @@ export const OPPORTUNITY_FIELDS = [
   "stage",
 ] as const;
 
+/** The currencies offered besides the firm's own. */
+export const CURRENCIES = ["HKD", "CNY", "USD", "EUR", "GBP", "MOP", "SGD", "TWD", "JPY", "AUD"];
+/** An amount as typed: digits with optional thousands commas and up to 4 decimals. */
+export const DECIMAL = /^-?[0-9][0-9,]*(\.[0-9]{1,4})?$/;
+
 function text(value: string | null | undefined): string | null {
   const trimmed = (value ?? "").trim();
   return trimmed === "" ? null : trimmed;
