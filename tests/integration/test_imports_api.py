@@ -17,10 +17,10 @@ from moto.dynamodb.models import DynamoDBBackend
 from ulid import ULID
 
 from local import moto_transactions
-from local.lambda_dispatch import function_arn, install_lambda_dispatch
+from local.lambda_dispatch import install_lambda_dispatch
 from servicejob.config import get_settings
 from servicejob.dal.table_spec import create_table_request
-from servicejob.deployment_spec import STATE_MACHINES
+from tests.integration.state_machines import create_state_machine, wait_until_no_execution_runs
 
 HUBSPOT_CONTACTS_HEADER = "Record ID,First Name,Last Name,Email,Phone Number,Job Title,Company Name\n"
 
@@ -84,15 +84,7 @@ def imports(monkeypatch: pytest.MonkeyPatch) -> Iterator[ImportEnv]:
         boto3.client("s3", region_name=region).create_bucket(
             Bucket=settings.documents_bucket, CreateBucketConfiguration={"LocationConstraint": region}
         )
-        spec = STATE_MACHINES["ImportJob"]
-        definition = spec.path.read_text()
-        for placeholder, key in spec.function_substitutions.items():
-            definition = definition.replace(f"${{{placeholder}}}", function_arn(settings.stage, key))
-        state_machine_arn = boto3.client("stepfunctions", region_name=region).create_state_machine(
-            name=spec.physical_name(settings.stage),
-            definition=definition,
-            roleArn="arn:aws:iam::123456789012:role/servicejob-workflows",
-        )["stateMachineArn"]
+        state_machine_arn = create_state_machine(settings, "ImportJob")
         monkeypatch.setenv("SJ_IMPORT_STATE_MACHINE_ARN", state_machine_arn)
         get_settings.cache_clear()
         api_wiring.dependencies.cache_clear()
@@ -100,20 +92,12 @@ def imports(monkeypatch: pytest.MonkeyPatch) -> Iterator[ImportEnv]:
         uninstall = install_lambda_dispatch(settings.stage)
         try:
             yield ImportEnv(region, state_machine_arn, ApiClient())
-            _wait_until_no_execution_runs(region, state_machine_arn)
+            wait_until_no_execution_runs(region, state_machine_arn)
         finally:
             uninstall()
             api_wiring.dependencies.cache_clear()
             workflow_wiring.dependencies.cache_clear()
     get_settings.cache_clear()
-
-
-def _wait_until_no_execution_runs(region: str, state_machine_arn: str, timeout: float = 60.0) -> None:
-    sfn = boto3.client("stepfunctions", region_name=region)
-    deadline = time.monotonic() + timeout
-    while sfn.list_executions(stateMachineArn=state_machine_arn, statusFilter="RUNNING")["executions"]:
-        assert time.monotonic() < deadline, "import executions still running"
-        time.sleep(0.05)
 
 
 def _account(env: ImportEnv, name: str) -> str:

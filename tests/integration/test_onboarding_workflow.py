@@ -15,10 +15,11 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 from ulid import ULID
 
-from local.lambda_dispatch import function_arn, install_lambda_dispatch
+from local.lambda_dispatch import install_lambda_dispatch
 from servicejob.config import get_settings
 from servicejob.dal.table_spec import create_table_request
-from servicejob.deployment_spec import STATE_MACHINES, TIERS
+from servicejob.deployment_spec import TIERS
+from tests.integration.state_machines import create_state_machine, wait_until_no_execution_runs
 
 PASSWORD_LINE = re.compile(r"^(?:Temporary password|臨時密碼|临时密码): (\S+)$", re.MULTILINE)
 
@@ -103,15 +104,7 @@ def onboarding(monkeypatch: pytest.MonkeyPatch) -> Iterator[OnboardingEnv]:
         )["UserPoolClient"]["ClientId"]
         ses = boto3.client("ses", region_name=region)
         ses.verify_email_identity(EmailAddress=email.utils.parseaddr(settings.mail_from)[1])
-        spec = STATE_MACHINES["TenantOnboarding"]
-        definition = spec.path.read_text()
-        for placeholder, key in spec.function_substitutions.items():
-            definition = definition.replace(f"${{{placeholder}}}", function_arn(settings.stage, key))
-        state_machine_arn = boto3.client("stepfunctions", region_name=region).create_state_machine(
-            name=spec.physical_name(settings.stage),
-            definition=definition,
-            roleArn="arn:aws:iam::123456789012:role/servicejob-workflows",
-        )["stateMachineArn"]
+        state_machine_arn = create_state_machine(settings, "TenantOnboarding")
         monkeypatch.setenv("SJ_USER_POOL_ID", pool_id)
         monkeypatch.setenv("SJ_ONBOARDING_STATE_MACHINE_ARN", state_machine_arn)
         get_settings.cache_clear()
@@ -126,15 +119,6 @@ def onboarding(monkeypatch: pytest.MonkeyPatch) -> Iterator[OnboardingEnv]:
             api_wiring.dependencies.cache_clear()
             workflow_wiring.dependencies.cache_clear()
     get_settings.cache_clear()
-
-
-def wait_until_no_execution_runs(region: str, state_machine_arn: str, timeout: float = 60.0) -> None:
-    """moto runs executions on threads: let them end inside this test's mock, not in the next test's."""
-    sfn = boto3.client("stepfunctions", region_name=region)
-    deadline = time.monotonic() + timeout
-    while sfn.list_executions(stateMachineArn=state_machine_arn, statusFilter="RUNNING")["executions"]:
-        assert time.monotonic() < deadline, "onboarding executions still running"
-        time.sleep(0.05)
 
 
 def execution_history(env: OnboardingEnv, tenant_id: str) -> str:

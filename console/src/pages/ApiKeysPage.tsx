@@ -1,13 +1,14 @@
 import { CopyOutlined } from "@ant-design/icons";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Checkbox, Flex, Form, Input, Modal, Space, Table, Tag, Typography } from "antd";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type ApiKey, type ApiKeyInput, type CreatedApiKey, newIdempotencyKey, type Permission } from "../api/client";
+import { type ApiKey, type ApiKeyInput, type CreatedApiKey, type Permission } from "../api/client";
 import { useApi } from "../auth/AuthProvider";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { useTenantFormat } from "../format/useTenantFormat";
-import { useProblemForm } from "../forms/useProblemForm";
+import { useDialogSave } from "../forms/useDialogSave";
+import { useIdempotencyKey } from "../forms/useIdempotencyKey";
 
 // What a key may carry (servicejob.auth.permissions.API_KEY_SCOPES): data access, never administration.
 const KEY_SCOPES: Permission[] = [
@@ -156,25 +157,18 @@ function CreateKeyDialog({
   const scopeName = useScopeName();
   const api = useApi();
   const [form] = Form.useForm<ApiKeyInput>();
-  const { formError, report, clear } = useProblemForm(form, [["name"], ["scopes"]]);
-  const [busy, setBusy] = useState(false);
-  const lastCreate = useRef<{ body: string; key: string } | null>(null);
+  const saving = useDialogSave(form, [["name"], ["scopes"]]);
+  const idempotencyKey = useIdempotencyKey();
 
-  const submit = async (values: ApiKeyInput) => {
-    setBusy(true);
-    clear();
-    try {
-      const input = { name: values.name.trim(), scopes: values.scopes };
-      const body = JSON.stringify(input);
-      if (lastCreate.current?.body !== body) lastCreate.current = { body, key: newIdempotencyKey() };
-      const key = await api.apiKeys.create(input, lastCreate.current.key);
-      form.resetFields();
-      onCreated(key);
-    } catch (error) {
-      report(error);
-    } finally {
-      setBusy(false);
-    }
+  const submit = (values: ApiKeyInput) => {
+    const input = { name: values.name.trim(), scopes: values.scopes };
+    return saving.run(
+      () => api.apiKeys.create(input, idempotencyKey(input)),
+      (key) => {
+        form.resetFields();
+        onCreated(key);
+      },
+    );
   };
 
   return (
@@ -183,21 +177,18 @@ function CreateKeyDialog({
       title={t("apiKeys.createTitle")}
       onCancel={onClose}
       destroyOnHidden
-      footer={[
-        <Button key="cancel" onClick={onClose} disabled={busy}>
-          {t("common.cancel")}
-        </Button>,
-        <Button key="create" type="primary" loading={busy} onClick={() => form.submit()}>
-          {t("apiKeys.submit")}
-        </Button>,
-      ]}
+      onOk={() => form.submit()}
+      okText={t("apiKeys.submit")}
+      cancelText={t("common.cancel")}
+      okButtonProps={{ loading: saving.busy }}
+      cancelButtonProps={{ disabled: saving.busy }}
     >
-      <ErrorAlert error={formError} />
+      <ErrorAlert error={saving.problems.formError} />
       <Form<ApiKeyInput>
         form={form}
         layout="vertical"
         requiredMark={false}
-        disabled={busy}
+        disabled={saving.busy}
         onFinish={submit}
         initialValues={{ scopes: ["accounts:read"] }}
       >

@@ -1,12 +1,13 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { App, Button, Flex, Form, Input, Modal, Select, Table, Tag, Typography } from "antd";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { newIdempotencyKey, type Role, type User, type UserInvite, type UserPatch } from "../api/client";
+import { type Role, type User, type UserInvite, type UserPatch } from "../api/client";
 import { problemMessage } from "../api/problemMessages";
 import { useApi, useMe } from "../auth/AuthProvider";
 import { ErrorAlert } from "../components/ErrorAlert";
-import { useProblemForm } from "../forms/useProblemForm";
+import { useDialogSave } from "../forms/useDialogSave";
+import { useIdempotencyKey } from "../forms/useIdempotencyKey";
 import { LOCALES } from "../i18n";
 
 const ROLES: Role[] = ["owner", "admin", "partner", "manager", "finance", "sales", "staff"];
@@ -160,25 +161,18 @@ function InviteDialog({
   const api = useApi();
   const me = useMe();
   const [form] = Form.useForm<UserInvite>();
-  const { formError, report, clear } = useProblemForm(form, INVITE_FIELDS);
-  const [busy, setBusy] = useState(false);
-  const lastInvite = useRef<{ body: string; key: string } | null>(null);
+  const saving = useDialogSave(form, INVITE_FIELDS);
+  const idempotencyKey = useIdempotencyKey();
 
-  const submit = async (values: UserInvite) => {
-    setBusy(true);
-    clear();
-    try {
-      const invite = { ...values, name: values.name.trim(), email: values.email.trim() };
-      const body = JSON.stringify(invite);
-      if (lastInvite.current?.body !== body) lastInvite.current = { body, key: newIdempotencyKey() };
-      await api.users.invite(invite, lastInvite.current.key);
-      form.resetFields();
-      onInvited();
-    } catch (error) {
-      report(error);
-    } finally {
-      setBusy(false);
-    }
+  const submit = (values: UserInvite) => {
+    const invite = { ...values, name: values.name.trim(), email: values.email.trim() };
+    return saving.run(
+      () => api.users.invite(invite, idempotencyKey(invite)),
+      () => {
+        form.resetFields();
+        onInvited();
+      },
+    );
   };
 
   return (
@@ -187,21 +181,18 @@ function InviteDialog({
       title={t("users.inviteTitle")}
       onCancel={onClose}
       destroyOnHidden
-      footer={[
-        <Button key="cancel" onClick={onClose} disabled={busy}>
-          {t("common.cancel")}
-        </Button>,
-        <Button key="send" type="primary" loading={busy} onClick={() => form.submit()}>
-          {t("users.sendInvitation")}
-        </Button>,
-      ]}
+      onOk={() => form.submit()}
+      okText={t("users.sendInvitation")}
+      cancelText={t("common.cancel")}
+      okButtonProps={{ loading: saving.busy }}
+      cancelButtonProps={{ disabled: saving.busy }}
     >
-      <ErrorAlert error={formError} />
+      <ErrorAlert error={saving.problems.formError} />
       <Form<UserInvite>
         form={form}
         layout="vertical"
         requiredMark={false}
-        disabled={busy}
+        disabled={saving.busy}
         onFinish={submit}
         initialValues={{ role: "staff", locale: me.tenant.locale }}
       >

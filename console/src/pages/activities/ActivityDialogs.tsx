@@ -1,5 +1,4 @@
 import { Form, Input, Modal, Select } from "antd";
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Activity } from "../../api/client";
 import { etagOf } from "../../api/client";
@@ -7,30 +6,11 @@ import { useApi, useMe } from "../../auth/AuthProvider";
 import { FormProblems } from "../../components/FormProblems";
 import { UserSelect } from "../../components/users";
 import { useIdempotencyKey } from "../../forms/useIdempotencyKey";
-import { useProblemForm } from "../../forms/useProblemForm";
+import { useDialogSave } from "../../forms/useDialogSave";
 import { ACTIVITY_KINDS, type ActivityLinks, type DoneValues, doneBody, type PlanValues, planBody } from "./activityForm";
 
 const PLAN_FIELDS = [["kind"], ["subject"], ["due_at"], ["owner_id"], ["notes"]];
 const DONE_FIELDS = [["minutes"], ["notes"]];
-
-/** Runs one dialog's save: busy while it runs, problems on the form, `then` on success. */
-function useDialogSave<V>(form: ReturnType<typeof Form.useForm<V>>[0], fields: (string | number)[][]) {
-  const problems = useProblemForm(form, fields);
-  const [busy, setBusy] = useState(false);
-  const run = async (save: () => Promise<unknown>, then: () => void) => {
-    setBusy(true);
-    problems.clear();
-    try {
-      await save();
-      then();
-    } catch (error) {
-      problems.report(error);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, run, problems };
-}
 
 /** "Plan a call / meeting / visit / e-mail / task" on an account (and opportunity). */
 export function PlanActivityDialog({ links, onClose, onSaved }: { links: ActivityLinks; onClose: () => void; onSaved: () => void }) {
