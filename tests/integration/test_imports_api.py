@@ -140,6 +140,9 @@ def test_a_hubspot_export_with_chinese_names_is_dry_run_reported_and_committed(i
     assert set(by_line) == {4, 5}
     assert by_line[4][0]["field"] == "email" and by_line[4][0]["column"] == "Email"
     assert by_line[5][0]["field"] == "account_name" and by_line[5][0]["column"] == "Company Name"
+    # each with a stable code for the console to translate, beside the English message
+    assert (by_line[4][0]["code"], by_line[5][0]["code"]) == ("invalid_email", "unknown_account")
+    assert "No Such Company Ltd" in by_line[5][0]["message"]
     # And nothing is written yet
     assert _contacts_of(imports, kowloon) == []
 
@@ -342,3 +345,28 @@ def test_an_export_is_a_utf8_bom_csv_of_the_filtered_list_behind_a_short_lived_l
     # And filters that the list does not have are refused naming them
     status, _, problem = imports.call("GET", "/v1/exports", query={"entity": "leads", "account_id": account["id"]})
     assert status == 422 and problem["errors"][0]["field"] == "account_id"
+
+
+def test_the_import_fields_of_each_entity_say_what_a_column_map_can_feed(imports: ImportEnv):
+    # The fields are the ones a saved mapping may name, with what the row validation requires
+    status, _, described = imports.call("GET", "/v1/imports/fields", query={"entity": "opportunities"})
+    assert status == 200, described
+    fields = {field["name"]: field for field in described["fields"]}
+    assert described["entity"] == "opportunities"
+    assert [name for name, field in fields.items() if field["required"]] == ["name", "amount", "expected_close_date"]
+    assert {fields["account_name"]["one_of"], fields["account_id"]["one_of"]} == {"account"}
+    assert (fields["expected_close_date"]["kind"], fields["amount"]["kind"]) == ("date", "amount")
+    status, _, accounts = imports.call("GET", "/v1/imports/fields", query={"entity": "accounts"})
+    status_field = next(field for field in accounts["fields"] if field["name"] == "status")
+    assert status_field["kind"] == "choice" and status_field["choices"] == ["prospect", "active", "inactive"]
+    leads = imports.call("GET", "/v1/imports/fields", query={"entity": "leads"})[2]
+    columns = [{"column": field["name"], "field": field["name"]} for field in leads["fields"]]
+    status, _, saved = imports.call(
+        "POST", "/v1/import-mappings", {"name": "every lead field", "entity": "leads", "columns": columns}
+    )
+    assert status == 201, saved
+    # An unknown entity is refused naming it; finance may not import accounts, so is not told their fields
+    status, _, problem = imports.call("GET", "/v1/imports/fields", query={"entity": "invoices"})
+    assert status == 422 and problem["errors"][0]["field"] == "entity"
+    status, _, problem = imports.call("GET", "/v1/imports/fields", query={"entity": "accounts"}, role="finance")
+    assert status == 403

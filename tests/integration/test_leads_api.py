@@ -178,7 +178,7 @@ def test_reassignment_emails_the_new_owner_in_their_language(api, monkeypatch):
     assert status == 200, moved
     assert (moved["owner_user_id"], moved["status"], headers["ETag"]) == (second["id"], "contacted", '"2"')
     [notice] = mail_to(second["email"])
-    assert "九龍貿易有限公司" in notice["Subject"] and "潛在客戶" in notice["Subject"]
+    assert "九龍貿易有限公司" in notice["Subject"] and "線索" in notice["Subject"]
     assert mail_to(first["email"]) == []
     # When the same owner is sent again / Then no second notice goes out
     assert (

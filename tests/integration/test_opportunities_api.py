@@ -48,7 +48,7 @@ def test_default_stages_are_stored_on_first_read_and_replaced_with_if_match(api)
         "won",
         "lost",
     ]
-    assert stages["stages"][0]["names"] == {"en": "Lead in", "zh-Hant": "潛在機會", "zh-Hans": "潜在机会"}
+    assert stages["stages"][0]["names"] == {"en": "Lead in", "zh-Hant": "潛在商機", "zh-Hans": "潜在商机"}
     assert headers["ETag"] == '"1"'
     # When a manager replaces them with If-Match
     new = copy.deepcopy(stages["stages"])

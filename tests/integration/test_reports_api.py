@@ -87,7 +87,7 @@ def test_reports_show_the_processed_stream(api, pipeline, sales_data):  # noqa: 
     assert stages["qualified"]["conversion_to_next"] == round(1 / 3, 4)
     assert stages["qualified"]["lost_here"] == 1
     assert report["lost_reasons"] == [{"reason": "價格", "count": 1}]
-    assert stages["lead-in"]["names"]["zh-Hant"] == "潛在機會"
+    assert stages["lead-in"]["names"]["zh-Hant"] == "潛在商機"
 
     # Filters: each reads its own rollup partition; one at a time
     _, _, tax = api.call("GET", "/v1/reports/funnel", query=query | {"business_line": "tax"})

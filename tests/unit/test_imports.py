@@ -15,7 +15,7 @@ from servicejob.domain.column_maps import (
     resolve_columns,
 )
 from servicejob.domain.import_files import FileEncoding, decode, detect_encoding, read_table
-from servicejob.domain.import_rows import PreparedRow, RowLookups, person_name, validate_row
+from servicejob.domain.import_rows import PreparedRow, RowLookups, import_fields, person_name, validate_row
 from servicejob.domain.imports import record_id
 from servicejob.domain.sales_stages import DEFAULT_STAGES, SalesStages
 from servicejob.errors import ValidationFailed
@@ -155,8 +155,63 @@ def test_row_errors_name_the_field_and_the_column_it_came_from():
     record = {"name": "甲公司", "email": "nope", "billing_street": "1 Road", "billing_country": "Atlantis"}
     errors = validate_row(ImportEntity.ACCOUNTS, 7, record, columns, _lookups())
     assert isinstance(errors, list)
-    found = {(error.line, error.field, error.column) for error in errors}
-    assert found == {(7, "email", "Email"), (7, "billing_address.country", "Country/Region")}
+    found = {(error.line, error.field, error.column, error.code) for error in errors}
+    assert found == {
+        (7, "email", "Email", "invalid_email"),
+        (7, "billing_address.country", "Country/Region", "invalid_country"),
+    }
+
+
+def test_each_row_error_has_a_stable_code_beside_its_english_message():
+    lookups = _lookups({"甲公司": [str(ULID())]})
+
+    def codes(entity: ImportEntity, record: dict) -> dict[str, str]:
+        return {error.field: error.code.value for error in validate_row(entity, 2, record, {}, lookups)}
+
+    account = {"name": "x" * 201, "phone": "call me", "website": "http://a b", "status": "vip", "tags": "a;" * 21}
+    assert codes(ImportEntity.ACCOUNTS, account) == {
+        "name": "too_long",
+        "phone": "invalid_phone",
+        "website": "invalid_url",
+        "status": "unknown_value",
+        "tags": "too_many",
+    }
+    assert codes(ImportEntity.LEADS, {"contact_name": "陳大文"}) == {"company_name": "missing"}
+    assert codes(ImportEntity.CONTACTS, {"account_name": "甲公司", "title": "CFO"}) == {"row": "name_required"}
+    assert codes(ImportEntity.CONTACTS, {"account_name": "乙公司", "name_en": "X"}) == {
+        "account_name": "unknown_account"
+    }
+    opportunity = {"name": "審計", "account_name": "甲公司", "amount": "lots", "currency": "dollars"}
+    assert codes(ImportEntity.OPPORTUNITIES, opportunity) == {
+        "amount.amount": "invalid_amount",
+        "amount.currency": "invalid_currency",
+        "expected_close_date": "missing",
+    }
+    assert codes(
+        ImportEntity.OPPORTUNITIES, opportunity | {"amount": "1", "currency": "HKD", "expected_close_date": "31/3"}
+    ) == {"expected_close_date": "invalid_date"}
+    assert codes(ImportEntity.OPPORTUNITIES, opportunity | {"amount": "1", "currency": "HKD", "stage": "Won"}) == {
+        "stage": "closed_stage"
+    }
+
+
+def test_import_fields_are_described_from_the_models_rows_are_validated_with():
+    for entity in ImportEntity:
+        assert [field.name for field in import_fields(entity).fields] == list(IMPORT_FIELDS[entity])
+    contacts = {field.name: field for field in import_fields(ImportEntity.CONTACTS).fields}
+    assert not any(field.required for field in contacts.values())  # each need is a group: an account, a name
+    assert {name for name, field in contacts.items() if field.one_of == "name"} == {
+        "name_zh",
+        "name_en",
+        "first_name",
+        "last_name",
+    }
+    assert contacts["name_zh"].max_length == 100 and contacts["email"].kind == "email"
+    assert contacts["is_primary"].kind == "boolean" and contacts["office_phone"].kind == "phone"
+    accounts = {field.name: field for field in import_fields(ImportEntity.ACCOUNTS).fields}
+    assert (
+        accounts["name"].required and accounts["tags"].kind == "list" and accounts["billing_country"].kind == "country"
+    )
 
 
 def test_contacts_and_opportunities_resolve_their_account_by_name_and_say_when_they_cannot():

@@ -63,6 +63,8 @@ export type ImportMapping = Schemas["ImportMapping"];
 export type ImportMappingInput = Schemas["ImportMappingInput"];
 export type RowDuplicates = Schemas["RowDuplicates"];
 export type RowErrors = Schemas["RowErrors"];
+export type RowFieldError = Schemas["RowFieldError"];
+export type ImportField = Schemas["ImportField"];
 export type FunnelReport = Schemas["FunnelReport"];
 export type LeadConversionReport = Schemas["LeadConversionReport"];
 export type SalesCycleReport = Schemas["SalesCycleReport"];
@@ -213,6 +215,8 @@ export function createApi(options: ApiOptions) {
   };
 
   const imports = {
+    /** The fields a column map can feed for the entity, in order, with what each takes. */
+    fields: (entity: ImportEntity) => body(client.GET("/v1/imports/fields", { params: { query: { entity } } })),
     list: (query: PageQuery) => body(client.GET("/v1/imports", { params: { query } })),
     get: (id: string) => body(client.GET("/v1/imports/{import_id}", { params: { path: { import_id: id } } })),
     create: (input: ImportJobInput, idempotencyKey: string) =>

@@ -419,6 +419,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/imports/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fields a column map can feed for one kind of record: kind, whether required, limits */
+        get: operations["list_import_fields_v1_imports_fields_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/imports/{import_id}": {
         parameters: {
             query?: never;
@@ -2092,6 +2109,47 @@ export interface components {
             /** Message */
             message: string;
         };
+        /** ImportField */
+        ImportField: {
+            /**
+             * Choices
+             * @description The accepted values of a choice
+             */
+            choices?: string[] | null;
+            /** @description What the cells hold; lists are separated by ; , or 、 */
+            kind: components["schemas"]["ImportFieldKind"];
+            /**
+             * Max Length
+             * @description At most this many characters
+             */
+            max_length?: number | null;
+            /**
+             * Name
+             * @description The import field a column can feed, e.g. company_name
+             */
+            name: string;
+            /**
+             * One Of
+             * @description A row needs at least one field of this group, e.g. account: account_name or id
+             */
+            one_of?: string | null;
+            /**
+             * Required
+             * @description A row without this field is refused
+             */
+            required: boolean;
+        };
+        /**
+         * ImportFieldKind
+         * @enum {string}
+         */
+        ImportFieldKind: "text" | "email" | "phone" | "url" | "date" | "amount" | "currency" | "country" | "list" | "boolean" | "choice" | "id";
+        /** ImportFields */
+        ImportFields: {
+            entity: components["schemas"]["ImportEntity"];
+            /** Fields */
+            fields: components["schemas"]["ImportField"][];
+        };
         /** ImportJob */
         ImportJob: {
             /** Created At */
@@ -3222,6 +3280,12 @@ export interface components {
              */
             matches: components["schemas"]["DuplicateMatch"][];
         };
+        /**
+         * RowErrorCode
+         * @description What is wrong with a value, stable for clients to translate; the message says it in English.
+         * @enum {string}
+         */
+        RowErrorCode: "missing" | "name_required" | "too_long" | "too_short" | "too_many" | "invalid_email" | "invalid_phone" | "invalid_url" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_country" | "invalid_format" | "unknown_value" | "unknown_account" | "ambiguous_account" | "unknown_stage" | "closed_stage" | "invalid";
         /** RowErrorPage */
         RowErrorPage: {
             /** Items */
@@ -3231,15 +3295,33 @@ export interface components {
         };
         /** RowErrors */
         RowErrors: {
-            /**
-             * Errors
-             * @description [{field, column, message}]
-             */
-            errors: {
-                [key: string]: string | null;
-            }[];
+            /** Errors */
+            errors: components["schemas"]["RowFieldError"][];
             /** Line */
             line: number;
+        };
+        /** RowFieldError */
+        RowFieldError: {
+            /**
+             * @description What is wrong, for clients to translate
+             * @default invalid
+             */
+            code: components["schemas"]["RowErrorCode"];
+            /**
+             * Column
+             * @description The CSV header the value came from, when one did
+             */
+            column: string | null;
+            /**
+             * Field
+             * @description The input field (dotted for nested ones), or row for the row as a whole
+             */
+            field: string;
+            /**
+             * Message
+             * @description What is wrong, in English
+             */
+            message: string;
         };
         /** RuleAssignee */
         RuleAssignee: {
@@ -8571,6 +8653,128 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportJobCreated"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_import_fields_v1_imports_fields_get: {
+        parameters: {
+            query: {
+                /** @description The records to import */
+                entity: components["schemas"]["ImportEntity"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entity's import fields, in order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportFields"];
                 };
             };
             /** @description Malformed request */

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
 from servicejob.dal.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from servicejob.domain import imports
+from servicejob.domain import column_maps, imports
 
 from ..openapi_docs import ID_PATTERN, responses
 from ..request_context import tenant_context
@@ -66,6 +66,18 @@ def create_import(
         content_type="application/json",
         headers={"Location": f"/v1/imports/{body.job.id}"},
     )
+
+
+@router.get(
+    "/fields",
+    summary="The fields a column map can feed for one kind of record: kind, whether required, limits",
+    tags=["imports"],
+    responses=responses(200, "The entity's import fields, in order"),
+)
+def list_import_fields(
+    entity: Annotated[column_maps.ImportEntity, Query(description="The records to import")],
+) -> imports.ImportFields:
+    return imports.describe_fields(tenant_context(router), entity)
 
 
 @router.get("", summary="List import jobs, newest first", tags=["imports"], responses=responses(200, "A page"))

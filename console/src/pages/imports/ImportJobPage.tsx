@@ -8,6 +8,7 @@ import { useApi } from "../../auth/AuthProvider";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { PlainTable } from "../../components/PlainTable";
 import { MatchReasons, UNDERLINED } from "../accounts/MatchReasons";
+import { rowErrorMessage } from "./importFile";
 
 const POLL_MS = 1_000;
 const RUNNING = new Set<ImportJob["status"]>(["awaiting_upload", "validating", "committing"]);
@@ -146,11 +147,7 @@ function RowProgress({ job }: { job: ImportJob }) {
 
 function RowErrorTable({ errors, loading, total }: { errors: RowErrors[]; loading: boolean; total: number }) {
   const { t } = useTranslation();
-  // Each error is {field, column, message} (the API documents it; its schema types it as a plain map).
-  type RowError = { field: string; column: string | null; message: string };
-  const rows = errors.flatMap((row) =>
-    row.errors.map((error, index) => ({ line: row.line, index, ...(error as unknown as RowError) })),
-  );
+  const rows = errors.flatMap((row) => row.errors.map((error, index) => ({ line: row.line, index, ...error })));
   return (
     <section aria-labelledby="import-errors" style={{ marginTop: 24 }}>
       <Typography.Title level={3} id="import-errors" style={{ fontSize: 16 }}>
@@ -168,7 +165,7 @@ function RowErrorTable({ errors, loading, total }: { errors: RowErrors[]; loadin
           { key: "line", title: t("imports.line"), render: (row) => row.line },
           { key: "column", title: t("imports.column"), render: (row) => row.column ?? t("common.none") },
           { key: "field", title: t("imports.field"), render: (row) => <code>{row.field}</code> },
-          { key: "message", title: t("imports.message"), render: (row) => row.message },
+          { key: "message", title: t("imports.message"), render: (row) => <span title={row.message}>{rowErrorMessage(t, row)}</span> },
         ]}
       />
     </section>

@@ -4,10 +4,10 @@ import { Button, Card, Flex, Form, Input, Radio, Select, Space, Typography } fro
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { type ImportEntity, newIdempotencyKey } from "../../api/client";
+import { type ImportEntity, type ImportField, newIdempotencyKey } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
 import { ErrorAlert } from "../../components/ErrorAlert";
-import { IMPORT_ENTITIES, IMPORT_FIELDS, readHeader, WRITE_PERMISSION } from "./importFile";
+import { IMPORT_ENTITIES, readHeader, WRITE_PERMISSION } from "./importFile";
 
 type Source = "hubspot" | "salesforce" | "suitecrm" | "saved" | "custom";
 const BUILT_IN: Source[] = ["hubspot", "salesforce", "suitecrm"];
@@ -25,7 +25,8 @@ export default function ImportWizardPage() {
   const [savedId, setSavedId] = useState<string | null>(null);
   const [file, setFile] = useState<File | null>(null);
   const [headers, setHeaders] = useState<string[]>([]);
-  const [columns, setColumns] = useState<Record<string, string>>({});
+  // The user's choices; a column not chosen yet feeds the field its header names, if any.
+  const [chosen, setChosen] = useState<Record<string, string>>({});
   const [mapName, setMapName] = useState("");
   const [busy, setBusy] = useState<null | "uploading" | "starting">(null);
   const [error, setError] = useState<unknown>(null);
@@ -33,13 +34,20 @@ export default function ImportWizardPage() {
 
   const mappings = useQuery({ queryKey: ["import-mappings"], queryFn: () => api.importMappings.list() });
   const savedForEntity = (mappings.data?.items ?? []).filter((mapping) => mapping.entity === entity);
+  const fields = useQuery({
+    queryKey: ["imports", "fields", entity],
+    queryFn: () => api.imports.fields(entity),
+    enabled: source === "custom",
+    staleTime: Infinity,
+  });
+  const importFields = fields.data?.fields ?? [];
+  const columns = Object.fromEntries(headers.map((header) => [header, chosen[header] ?? guessField(importFields, header)]));
 
-  const chooseFile = async (chosen: File | null) => {
-    setFile(chosen);
+  const chooseFile = async (picked: File | null) => {
+    setFile(picked);
     setMissing(null);
-    const found = chosen ? await readHeader(chosen) : [];
-    setHeaders(found);
-    setColumns(Object.fromEntries(found.map((header) => [header, guessField(entity, header)])));
+    setHeaders(picked ? await readHeader(picked) : []);
+    setChosen({});
   };
 
   const start = async () => {
@@ -86,7 +94,7 @@ export default function ImportWizardPage() {
               onChange={(value) => {
                 setEntity(value);
                 setSavedId(null);
-                setColumns(Object.fromEntries(headers.map((header) => [header, guessField(value, header)])));
+                setChosen({});
               }}
               options={allowed.map((value) => ({ value, label: t(`imports.entities.${value}`) }))}
             />
@@ -122,14 +130,17 @@ export default function ImportWizardPage() {
             />
           </Form.Item>
           {source === "custom" && (
-            <CustomMap
-              entity={entity}
-              headers={headers}
-              columns={columns}
-              onColumn={(header, field) => setColumns((current) => ({ ...current, [header]: field }))}
-              name={mapName}
-              onName={setMapName}
-            />
+            <>
+              <ErrorAlert error={fields.error} onRetry={() => void fields.refetch()} />
+              <CustomMap
+                fields={importFields}
+                headers={headers}
+                columns={columns}
+                onColumn={(header, field) => setChosen((current) => ({ ...current, [header]: field }))}
+                name={mapName}
+                onName={setMapName}
+              />
+            </>
           )}
           {missing && (
             <Typography.Paragraph type="danger" role="alert">
@@ -152,13 +163,23 @@ export default function ImportWizardPage() {
 }
 
 /** A header that names an import field (ignoring case, spaces and underscores) feeds it by default. */
-function guessField(entity: ImportEntity, header: string): string {
+function guessField(fields: ImportField[], header: string): string {
   const simple = (text: string) => text.toLowerCase().replace(/[\s_]+/g, "");
-  return IMPORT_FIELDS[entity].find((field) => simple(field) === simple(header)) ?? IGNORED;
+  return fields.find((field) => simple(field.name) === simple(header))?.name ?? IGNORED;
+}
+
+/** What a row still needs that no column feeds: each required field, and one field of each group. */
+function unfed(fields: ImportField[], fed: Set<string>): string[][] {
+  const needs = new Map<string, string[]>();
+  for (const field of fields) {
+    if (field.required) needs.set(field.name, [field.name]);
+    else if (field.one_of) needs.set(`group:${field.one_of}`, [...(needs.get(`group:${field.one_of}`) ?? []), field.name]);
+  }
+  return [...needs.values()].filter((names) => !names.some((name) => fed.has(name)));
 }
 
 interface CustomMapProps {
-  entity: ImportEntity;
+  fields: ImportField[];
   headers: string[];
   columns: Record<string, string>;
   onColumn: (header: string, field: string) => void;
@@ -167,13 +188,15 @@ interface CustomMapProps {
 }
 
 /** Each column of the file's header → an import field (or ignored); saved under a name for next time. */
-function CustomMap({ entity, headers, columns, onColumn, name, onName }: CustomMapProps) {
+function CustomMap({ fields, headers, columns, onColumn, name, onName }: CustomMapProps) {
   const { t } = useTranslation();
   if (headers.length === 0) return <Typography.Paragraph type="secondary">{t("imports.customNeedsFile")}</Typography.Paragraph>;
+  const label = (field: string) => t(`imports.fields.${field}`, { defaultValue: field });
   const options = [
     { value: IGNORED, label: t("imports.ignoreColumn") },
-    ...IMPORT_FIELDS[entity].map((field) => ({ value: field, label: t(`imports.fields.${field}`, { defaultValue: field }) })),
+    ...fields.map((field) => ({ value: field.name, label: field.required ? t("imports.requiredField", { field: label(field.name) }) : label(field.name) })),
   ];
+  const missing = unfed(fields, new Set(Object.values(columns)));
   return (
     <>
       <Form.Item label={t("imports.mapName")} htmlFor="import-map-name">
@@ -210,6 +233,13 @@ function CustomMap({ entity, headers, columns, onColumn, name, onName }: CustomM
           ))}
         </tbody>
       </table>
+      {missing.length > 0 && (
+        <Typography.Paragraph type="warning" role="status">
+          {t("imports.stillNeeded", {
+            fields: missing.map((names) => names.map(label).join(t("imports.or"))).join(t("imports.and")),
+          })}
+        </Typography.Paragraph>
+      )}
     </>
   );
 }

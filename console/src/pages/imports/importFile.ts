@@ -1,6 +1,7 @@
-/** What the import wizard knows before anything is uploaded: the import fields a custom column map can
- * feed (the API's `domain/column_maps.IMPORT_FIELDS`), and the file's header row. */
-import type { ImportEntity } from "../../api/client";
+/** What the import wizard knows before anything is uploaded: the entities one may import, and the file's
+ * header row. The fields a column map can feed come from the API (GET /v1/imports/fields). */
+import type { TFunction } from "i18next";
+import type { ImportEntity, RowFieldError } from "../../api/client";
 
 export const IMPORT_ENTITIES: ImportEntity[] = ["accounts", "contacts", "leads", "opportunities"];
 
@@ -10,55 +11,6 @@ export const WRITE_PERMISSION = {
   leads: "leads:write",
   opportunities: "opportunities:write",
 } as const satisfies Record<ImportEntity, string>;
-
-export const IMPORT_FIELDS: Record<ImportEntity, string[]> = {
-  accounts: [
-    "name",
-    "website",
-    "phone",
-    "email",
-    "notes",
-    "industry",
-    "region",
-    "branch",
-    "tags",
-    "business_lines",
-    "hk_br_number",
-    "prc_uscc",
-    "status",
-    "billing_street",
-    "billing_city",
-    "billing_region",
-    "billing_postal_code",
-    "billing_country",
-  ],
-  contacts: [
-    "account_name",
-    "account_id",
-    "name_zh",
-    "name_en",
-    "first_name",
-    "last_name",
-    "title",
-    "email",
-    "office_phone",
-    "mobile_phone",
-    "is_primary",
-  ],
-  leads: [
-    "company_name",
-    "contact_name",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "source",
-    "business_line",
-    "region",
-    "notes",
-  ],
-  opportunities: ["name", "account_name", "account_id", "amount", "currency", "expected_close_date", "business_line", "stage"],
-};
 
 /** The fields of the header row of a CSV text (quoted fields, doubled quotes, a BOM). */
 export function headerFields(text: string): string[] {
@@ -103,4 +55,10 @@ export function decodeHeaderLine(bytes: Uint8Array): string {
 export async function readHeader(file: Blob): Promise<string[]> {
   const start = new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer());
   return headerFields(decodeHeaderLine(start));
+}
+
+/** A dry-run row error in the user's language, by its code; the API's English message for a code the
+ * catalogs do not name (new ones, and `invalid`, whose message is more precise than any general text). */
+export function rowErrorMessage(t: TFunction, error: RowFieldError): string {
+  return error.code && error.code !== "invalid" ? t(`imports.errorCodes.${error.code}`, { defaultValue: error.message }) : error.message;
 }

@@ -73,7 +73,7 @@ class DynamoImportJobRepository:
             {
                 "PutRequest": {
                     "Item": ImportRowErrorsItem(
-                        pk, keys.import_error_sk(row.line), line=row.line, errors=row.model_dump()["errors"]
+                        pk, keys.import_error_sk(row.line), line=row.line, errors=row.model_dump(mode="json")["errors"]
                     ).serialize()
                 }
             }

@@ -333,7 +333,7 @@ class ImportJobItem(EntityItem, discriminator="import"):
 
 class ImportRowErrorsItem(Item, discriminator="import_row_errors"):
     line = NumberAttribute()
-    errors = JSONAttribute()  # [{field, column, message}]
+    errors = JSONAttribute()  # [{field, column, message, code}]
 
 
 class ImportMappingItem(EntityItem, discriminator="import_mapping"):

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Protocol
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 from ulid import ULID
 
 from servicejob.auth.permissions import Permission
@@ -63,7 +64,7 @@ class ContactDetails(_ContactFields):
     @model_validator(mode="after")
     def _needs_a_name(self) -> "ContactDetails":
         if self.name_zh is None and self.name_en is None:
-            raise ValueError("name_zh or name_en is required")
+            raise PydanticCustomError("name_required", "name_zh or name_en is required")
         return self
 
 

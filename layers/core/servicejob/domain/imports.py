@@ -51,7 +51,15 @@ from servicejob.domain.duplicates import (
     lead_candidate,
 )
 from servicejob.domain.import_files import MAX_FILE_BYTES, FileEncoding, decode, read_table
-from servicejob.domain.import_rows import PreparedRow, RowError, RowLookups, validate_row
+from servicejob.domain.import_rows import (
+    ImportFields,
+    PreparedRow,
+    RowError,
+    RowErrorCode,
+    RowLookups,
+    import_fields,
+    validate_row,
+)
 from servicejob.domain.opportunities import new_opportunity_fields
 from servicejob.domain.sales_stages import DEFAULT_STAGES, SalesStagesRepository
 from servicejob.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -146,9 +154,16 @@ class ImportJobCreated(BaseModel):
     upload: UploadTarget = Field(description="PUT the CSV file's bytes to this URL, then start the dry run")
 
 
+class RowFieldError(BaseModel):
+    field: str = Field(description="The input field (dotted for nested ones), or row for the row as a whole")
+    column: str | None = Field(description="The CSV header the value came from, when one did")
+    message: str = Field(description="What is wrong, in English")
+    code: RowErrorCode = Field(default=RowErrorCode.INVALID, description="What is wrong, for clients to translate")
+
+
 class RowErrors(BaseModel):
     line: int
-    errors: list[dict[str, str | None]] = Field(description="[{field, column, message}]")
+    errors: list[RowFieldError]
 
 
 class ImportJobRepository(Protocol):
@@ -238,6 +253,12 @@ def _readable_job(ctx: TenantContext, jobs: ImportJobRepository, job_id: str) ->
     job = jobs.get(ctx, job_id)
     ctx.require(WRITE_PERMISSION[job.entity])
     return job
+
+
+def describe_fields(ctx: TenantContext, entity: ImportEntity) -> ImportFields:
+    """The import fields a column map can feed, for those who may import the entity."""
+    ctx.require(WRITE_PERMISSION[entity])
+    return import_fields(entity)
 
 
 def get_import(ctx: TenantContext, jobs: ImportJobRepository, job_id: str) -> ImportJob:
@@ -352,10 +373,10 @@ def _account_exists(ctx: TenantContext, accounts: AccountRepository, account_id:
 
 
 def _group_errors(errors: list[RowError]) -> list[RowErrors]:
-    by_line: dict[int, list[dict[str, str | None]]] = {}
+    by_line: dict[int, list[RowFieldError]] = {}
     for error in errors:
         by_line.setdefault(error.line, []).append(
-            {"field": error.field, "column": error.column, "message": error.message}
+            RowFieldError(field=error.field, column=error.column, message=error.message, code=error.code)
         )
     return [RowErrors(line=line, errors=items) for line, items in sorted(by_line.items())]
 

@@ -65,7 +65,7 @@ def _stage(key: str, en: str, hant: str, hans: str, probability: int, kind: Stag
 
 
 DEFAULT_STAGES = [
-    _stage("lead-in", "Lead in", "潛在機會", "潜在机会", 10),
+    _stage("lead-in", "Lead in", "潛在商機", "潜在商机", 10),
     _stage("qualified", "Qualified", "已確認需求", "已确认需求", 25),
     _stage("proposal", "Proposal", "已提交方案", "已提交方案", 50),
     _stage("negotiation", "Negotiation", "洽談中", "洽谈中", 75),

@@ -23,8 +23,8 @@ class _Wording:
 KIND_WORDING: dict[str, dict[str, _Wording]] = {
     "lead.assigned": {
         "en": _Wording("Lead assigned to you: {company_name}", "The lead {company_name} is now yours."),
-        "zh-Hant": _Wording("已指派給您的潛在客戶：{company_name}", "潛在客戶「{company_name}」現已由您負責。"),
-        "zh-Hans": _Wording("已分配给您的潜在客户：{company_name}", "潜在客户“{company_name}”现已由您负责。"),
+        "zh-Hant": _Wording("已指派給您的線索：{company_name}", "線索「{company_name}」現已由您負責。"),
+        "zh-Hans": _Wording("已分配给您的线索：{company_name}", "线索“{company_name}”现已由您负责。"),
     },
     "record.assigned": {
         "en": _Wording("Assigned to you: {record}", "{record} is now yours."),
