@@ -53,6 +53,7 @@ export type Tier = Schemas["Tier"];
 export type AccountSort = Schemas["AccountSort"];
 export type QuoteSettings = Schemas["QuoteSettings"];
 export type AccountCreated = Schemas["AccountCreated"];
+export type LeadCreated = Schemas["LeadCreated"];
 export type DuplicateMatch = Schemas["DuplicateMatch"];
 export type MatchKind = DuplicateMatch["matched_on"][number];
 export type MergeResult = Schemas["MergeResult"];

@@ -85,7 +85,7 @@ export default function AccountDetailPage() {
           <Descriptions.Item label={t("accounts.version")}>{data.version}</Descriptions.Item>
         </Descriptions>
       </Card>
-      <PossibleDuplicates />
+      <PossibleDuplicates subject="account" />
       <AccountScorecard account={account.data} />
       <AccountDuplicates account={account.data} />
       <RelatedRecords accountId={data.id} tab={params.get("tab")} onTab={(tab) => setParams({ tab }, { replace: true })} />

@@ -1,12 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Card, Flex, Skeleton, Typography } from "antd";
-import { useState } from "react";
+import { Alert, Button, Card, Flex, Skeleton, Tag, Typography } from "antd";
+import { type CSSProperties, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation } from "react-router";
 import type { Account, DuplicateMatch, Tagged } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
 import { ErrorAlert } from "../../components/ErrorAlert";
-import { MatchReasons, UNDERLINED } from "./MatchReasons";
+import { MatchReasons, recordPath, UNDERLINED } from "./MatchReasons";
 import { MergeDialog } from "./MergeDialog";
 
 /** The accounts this one likely duplicates, each with why and, for those who may write, a merge. */
@@ -53,8 +53,13 @@ export function AccountDuplicates({ account }: { account: Tagged<Account> }) {
   );
 }
 
-/** Right after a create: the accounts the API said it likely duplicates (passed along by the form). */
-export function PossibleDuplicates() {
+/** What a create's form passes to the new record's page: the likely duplicates the API answered, if any. */
+export function createdState(record: object): { possibleDuplicates: DuplicateMatch[] } | undefined {
+  return "possible_duplicates" in record ? { possibleDuplicates: record.possible_duplicates as DuplicateMatch[] } : undefined;
+}
+
+/** Right after a create: the records the API said it likely duplicates (passed along by the form). */
+export function PossibleDuplicates({ subject, style }: { subject: "account" | "lead"; style?: CSSProperties }) {
   const { t } = useTranslation();
   const state = useLocation().state as { possibleDuplicates?: DuplicateMatch[] } | null;
   const found = state?.possibleDuplicates ?? [];
@@ -63,14 +68,16 @@ export function PossibleDuplicates() {
     <Alert
       type="warning"
       showIcon
-      title={t("duplicates.createdTitle")}
+      style={style}
+      title={t(`duplicates.created.${subject}.title`)}
       description={
         <>
-          <Typography.Paragraph style={{ marginBottom: 4 }}>{t("duplicates.createdText")}</Typography.Paragraph>
+          <Typography.Paragraph style={{ marginBottom: 4 }}>{t(`duplicates.created.${subject}.text`)}</Typography.Paragraph>
           <ul style={{ margin: 0, paddingInlineStart: 20 }}>
             {found.map((match) => (
               <li key={match.entity_id}>
-                <Link to={`/accounts/${match.entity_id}`} style={UNDERLINED}>
+                {subject === "lead" && <Tag>{t(`duplicates.types.${match.entity_type}`)}</Tag>}
+                <Link to={recordPath(match)} style={UNDERLINED}>
                   {match.name}
                 </Link> <MatchReasons kinds={match.matched_on} />
               </li>

@@ -5,6 +5,7 @@ import type { Account, AccountCreated, Tagged } from "../../api/client";
 import { useApi } from "../../auth/AuthProvider";
 import { EmailAndPhoneItems, LoadedRecord, RecordFormCard, useRecordSaved } from "../../components/RecordFormPage";
 import { useVersionedForm } from "../../forms/useVersionedForm";
+import { createdState } from "./AccountDuplicates";
 import * as accountForm from "./accountForm";
 import { ACCOUNT_FIELDS, type AccountFormValues, formValues } from "./accountForm";
 
@@ -36,9 +37,7 @@ function AccountForm({ loaded, onReload }: { loaded?: Tagged<Account>; onReload?
     onReloaded: () => void message.info(t("accounts.reloaded")),
     // A create answers the accounts it likely duplicates: the account's page shows them once.
     onSaved: useRecordSaved<Account | AccountCreated>("accounts", (account) =>
-      navigate(`/accounts/${account.id}`, {
-        state: "possible_duplicates" in account ? { possibleDuplicates: account.possible_duplicates } : undefined,
-      }),
+      navigate(`/accounts/${account.id}`, { state: createdState(account) }),
     ),
   });
   const editing = saving.base;

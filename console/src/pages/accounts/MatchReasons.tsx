@@ -1,6 +1,6 @@
 import { Tag } from "antd";
 import { useTranslation } from "react-i18next";
-import type { MatchKind } from "../../api/client";
+import type { DuplicateMatch, MatchKind } from "../../api/client";
 
 // A link among other words needs more than its colour to stand out (WCAG 1.4.1).
 export const UNDERLINED = { textDecoration: "underline" } as const;
@@ -17,4 +17,9 @@ export function MatchReasons({ kinds }: { kinds: MatchKind[] }) {
       ))}
     </span>
   );
+}
+
+/** Where a likely duplicate's record is: a lead's page or an account's. */
+export function recordPath(match: DuplicateMatch): string {
+  return match.entity_type === "lead" ? `/leads/${match.entity_id}` : `/accounts/${match.entity_id}`;
 }

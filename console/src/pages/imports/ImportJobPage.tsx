@@ -3,11 +3,11 @@ import { Alert, Button, Card, Descriptions, Flex, Progress, Skeleton, Space, Ste
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
-import type { DuplicateMatch, ImportJob, RowDuplicates, RowErrors } from "../../api/client";
+import type { ImportJob, RowDuplicates, RowErrors } from "../../api/client";
 import { useApi } from "../../auth/AuthProvider";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { PlainTable } from "../../components/PlainTable";
-import { MatchReasons, UNDERLINED } from "../accounts/MatchReasons";
+import { MatchReasons, recordPath, UNDERLINED } from "../accounts/MatchReasons";
 import { rowErrorMessage } from "./importFile";
 
 const POLL_MS = 1_000;
@@ -170,10 +170,6 @@ function RowErrorTable({ errors, loading, total }: { errors: RowErrors[]; loadin
       />
     </section>
   );
-}
-
-function recordPath(match: DuplicateMatch): string {
-  return match.entity_type === "lead" ? `/leads/${match.entity_id}` : `/accounts/${match.entity_id}`;
 }
 
 function DuplicateTable({ rows, total }: { rows: RowDuplicates[]; total: number }) {

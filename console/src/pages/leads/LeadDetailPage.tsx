@@ -9,6 +9,7 @@ import { DeleteRecordDialog } from "../../components/DeleteRecordDialog";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { useUsers } from "../../components/users";
 import { useTenantFormat } from "../../format/useTenantFormat";
+import { PossibleDuplicates } from "../accounts/AccountDuplicates";
 import { ConvertedLinksList } from "./ConvertedLinksList";
 import { ConvertLeadDialog } from "./ConvertLeadDialog";
 import { convertedLinks } from "./leadConversion";
@@ -66,6 +67,7 @@ export default function LeadDetailPage() {
           </Space>
         )}
       </Flex>
+      <PossibleDuplicates subject="lead" style={{ marginTop: 16 }} />
       {converted && (
         <Alert
           type="success"

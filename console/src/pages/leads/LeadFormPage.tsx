@@ -1,11 +1,12 @@
 import { Alert, Form, Input, Select } from "antd";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
-import type { Lead, Tagged } from "../../api/client";
+import type { Lead, LeadCreated, Tagged } from "../../api/client";
 import { useApi } from "../../auth/AuthProvider";
 import { EmailAndPhoneItems, LoadedRecord, RecordFormCard, useRecordSaved } from "../../components/RecordFormPage";
 import { UserSelect } from "../../components/users";
 import { useVersionedForm } from "../../forms/useVersionedForm";
+import { createdState } from "../accounts/AccountDuplicates";
 import * as leadForm from "./leadForm";
 import { formValues, LEAD_FIELDS, LEAD_SOURCES, LEAD_STATUSES, type LeadFormValues } from "./leadForm";
 
@@ -33,7 +34,8 @@ function LeadForm({ loaded, onReload }: { loaded?: Tagged<Lead>; onReload?: () =
     reload: onReload,
     mapping: leadForm,
     client: api.leads,
-    onSaved: useRecordSaved<Lead>("leads", (lead) => navigate(`/leads/${lead.id}`)),
+    // A create answers the accounts and leads it likely duplicates: the lead's page shows them once.
+    onSaved: useRecordSaved<Lead | LeadCreated>("leads", (lead) => navigate(`/leads/${lead.id}`, { state: createdState(lead) })),
   });
   const editing = saving.base;
 
