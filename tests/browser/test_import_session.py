@@ -123,7 +123,7 @@ def test_a_hubspot_export_is_checked_imported_and_its_duplicate_merged(
     assert owner.call("GET", f"/v1/accounts/{on_record_id}").status_code == 404
     # And its history shows the merge (written from the table's stream, a moment later)
     history = page.get_by_role("heading", name="History").locator("xpath=..")
-    expect(history).to_contain_text("Merged accounts", timeout=30_000)
+    expect(history).to_contain_text(f"Merged into this account: {ON_RECORD}", timeout=30_000)
     survivor_path = page.url.removeprefix(product.base_url)
     screenshots.take(page, "merged")
 
@@ -156,3 +156,82 @@ def test_a_hubspot_export_is_checked_imported_and_its_duplicate_merged(
     expect(page.get_by_role("heading", level=1, name=IMPORTED_DUPLICATE)).to_be_visible()
     expect(page.get_by_role("main").locator(".ant-skeleton")).to_have_count(0)
     screenshots.take(page, "merged account zh-hans")
+
+
+# An old system's leads, with its own (Chinese) headers: no built-in map knows them.
+OLD_SYSTEM_LEADS = (
+    "公司名稱,聯絡人,電郵,客戶來源,內部編號\n"
+    "九龍貿易有限公司,陳大文,david@kowloon.example,Web Site,A-17\n"
+    "新界物流有限公司,李小明,not-an-email,,A-18\n"
+    "港島顧問有限公司,,,Referral,A-19\n"
+)
+
+
+def test_a_new_column_map_for_chinese_headers_is_saved_and_its_dry_run_speaks_traditional_chinese(
+    page: Page, product: RunningProduct, screenshots, tmp_path: Path
+):
+    # Given an owner whose console is in 繁體中文, and a leads export with Chinese headers
+    owner = product.sign_in_first_time(product.sign_up(firm=f"舊系統遷移 {str(ULID().milliseconds)[-6:]}").email)
+    export = tmp_path / "old-system-leads.csv"
+    export.write_bytes(OLD_SYSTEM_LEADS.encode("utf-8-sig"))
+    sign_in(page, owner.email, owner.password)
+    choose(page, page.get_by_role("banner").get_by_role("combobox", name="Language"), LANGUAGE_NAMES["zh-Hant"])
+    zh = ConsoleText("zh-Hant")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
+
+    # When the owner starts an import of leads with a new column map and picks the file
+    page.get_by_role("navigation").get_by_role("link", name=zh.at("nav.imports")).click()
+    expect(page.get_by_role("heading", level=1, name=zh("Import from a CSV file"))).to_be_visible()
+    choose(page, page.get_by_role("combobox", name=zh("Records")), zh.at("imports.entities.leads"))
+    page.get_by_role("radio", name=zh("A new column map")).check()
+    page.get_by_label(zh("CSV file")).set_input_files(export)
+    # Then each header of the file is listed to map, and the field every row needs is named as not fed yet
+    company = zh.at("imports.fields.company_name")
+    needed = page.get_by_role("status").filter(has_text=company)
+    expect(needed).to_be_visible()
+    for header in ("公司名稱", "聯絡人", "電郵", "客戶來源", "內部編號"):
+        expect(page.get_by_role("combobox", name=header)).to_be_visible()
+
+    # When the owner maps four columns (leaving the internal number out) and names the map
+    required = zh.at("imports.requiredField").replace("{{field}}", company)
+    choose(page, page.get_by_role("combobox", name="公司名稱"), required)
+    choose(page, page.get_by_role("combobox", name="聯絡人"), zh.at("imports.fields.contact_name"))
+    choose(page, page.get_by_role("combobox", name="電郵"), zh.at("imports.fields.email"))
+    choose(page, page.get_by_role("combobox", name="客戶來源"), zh.at("imports.fields.source"))
+    expect(needed).to_have_count(0)
+    page.get_by_label(zh.at("imports.mapName")).fill("舊系統線索")
+    screenshots.take(page, "custom column map zh-hant")
+    page.get_by_role("button", name=zh("Upload and check")).click()
+
+    # Then the report counts the rows the map fed: three, one of them with a bad e-mail
+    expect(page.get_by_role("status").filter(has_text=zh("Checked: ready to import"))).to_be_visible(timeout=60_000)
+    job_id = page.url.rsplit("/", 1)[-1]
+    job = owner.call("GET", f"/v1/imports/{job_id}").json()
+    assert (job["rows_total"], job["rows_valid"], job["error_rows"]) == (3, 2, 1), job
+    # And the bad row names its line, the file's column, the field, and says what is wrong in 繁體中文
+    errors = page.get_by_role("region", name=zh("Rows with errors (not imported)"))
+    error_row = errors.get_by_role("row", name=re.compile(r"^3 "))
+    expect(error_row).to_contain_text("電郵")
+    expect(error_row).to_contain_text("email")
+    expect(error_row).to_contain_text(zh.at("imports.errorCodes.invalid_email"))
+    expect(errors).not_to_contain_text("not a valid email")
+    screenshots.take(page, "custom map report zh-hant")
+    # And the map was saved for the tenant, as the wizard built it
+    mappings = owner.call("GET", "/v1/import-mappings").json()["items"]
+    assert [(mapping["name"], mapping["entity"]) for mapping in mappings] == [("舊系統線索", "leads")]
+    assert {(column["column"], column["field"]) for column in mappings[0]["columns"]} == {
+        ("公司名稱", "company_name"),
+        ("聯絡人", "contact_name"),
+        ("電郵", "email"),
+        ("客戶來源", "source"),
+    }
+    assert job["mapping"] == mappings[0]["id"]
+
+    # When the owner imports the valid rows
+    page.get_by_role("button", name=zh.at("imports.commit").replace("{{rows}}", "2")).click()
+    expect(page.get_by_text(zh.at("imports.committed").replace("{{rows}}", "2"))).to_be_visible(timeout=60_000)
+    # Then the leads carry the mapped columns, the source read from the old system's wording
+    leads = {lead["company_name"]: lead for lead in owner.call("GET", "/v1/leads").json()["items"]}
+    assert set(leads) == {"九龍貿易有限公司", "港島顧問有限公司"}
+    assert leads["九龍貿易有限公司"]["contact_name"] == "陳大文" and leads["九龍貿易有限公司"]["source"] == "web"
+    assert leads["港島顧問有限公司"]["source"] == "referral"

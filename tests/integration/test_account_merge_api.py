@@ -44,7 +44,8 @@ def test_merge_moves_children_deletes_the_duplicate_and_both_audits_show_it(api,
     # Then the children moved, the duplicate is gone and the survivor names it
     assert status == 200, result
     assert result["moved"] == {"contact": 2, "opportunity": 1}
-    assert result["survivor"]["merged_account_ids"] == [duplicate["id"]] and headers["ETag"] == '"2"'
+    assert result["survivor"]["merged_accounts"] == [{"id": duplicate["id"], "name": "环球贸易"}]
+    assert headers["ETag"] == '"2"'
     assert contacts_of(api, survivor["id"]) == moved | {kept["id"]}
     assert api.call("GET", f"/v1/accounts/{duplicate['id']}/contacts")[0] == 404
     assert api.call("GET", f"/v1/opportunities/{opportunity['id']}")[2]["account_id"] == survivor["id"]
@@ -58,7 +59,11 @@ def test_merge_moves_children_deletes_the_duplicate_and_both_audits_show_it(api,
     assert gone["items"][0]["changes"]["merging_into"] == {"before": survivor["id"], "after": None}
     assert gone["items"][1]["changes"]["merging_into"] == {"before": None, "after": survivor["id"]}
     _, _, kept_trail = api.call("GET", "/v1/audit", query={"entity": f"accounts/{survivor['id']}"})
-    assert kept_trail["items"][0]["changes"]["merged_account_ids"] == {"before": None, "after": [duplicate["id"]]}
+    # (by name too: the duplicate is deleted, so its id alone would lead nowhere)
+    assert kept_trail["items"][0]["changes"]["merged_accounts"] == {
+        "before": None,
+        "after": [{"id": duplicate["id"], "name": "环球贸易"}],
+    }
     _, _, child_trail = api.call("GET", "/v1/audit", query={"entity": f"opportunities/{opportunity['id']}"})
     assert child_trail["items"][0]["changes"]["account_id"] == {"before": duplicate["id"], "after": survivor["id"]}
     # And sending the merge again answers the same survivor, moving nothing
@@ -90,7 +95,8 @@ def test_a_merge_spanning_batches_resumes_after_an_interruption(api, monkeypatch
     monkeypatch.setattr(account_merge.DynamoAccountMerges, "finish", finish)
     status, _, result = merge(api, survivor, duplicate)
     assert status == 200, result
-    assert result["moved"] == {} and result["survivor"]["merged_account_ids"] == [duplicate["id"]]
+    assert result["moved"] == {}
+    assert result["survivor"]["merged_accounts"] == [{"id": duplicate["id"], "name": "Survivor Limited"}]
     assert api.call("GET", f"/v1/accounts/{duplicate['id']}")[0] == 404
 
 

@@ -1077,8 +1077,11 @@ export interface components {
             industry?: string | null;
             /** Last Contact At */
             last_contact_at?: string | null;
-            /** Merged Account Ids */
-            merged_account_ids?: string[];
+            /**
+             * Merged Accounts
+             * @description Accounts merged into this one, with their names (they are deleted)
+             */
+            merged_accounts?: components["schemas"]["MergedAccount"][];
             /**
              * Merged Into
              * @description Set on a deleted account merged into another
@@ -1159,8 +1162,11 @@ export interface components {
             industry?: string | null;
             /** Last Contact At */
             last_contact_at?: string | null;
-            /** Merged Account Ids */
-            merged_account_ids?: string[];
+            /**
+             * Merged Accounts
+             * @description Accounts merged into this one, with their names (they are deleted)
+             */
+            merged_accounts?: components["schemas"]["MergedAccount"][];
             /**
              * Merged Into
              * @description Set on a deleted account merged into another
@@ -2642,6 +2648,16 @@ export interface components {
                 [key: string]: number;
             };
             survivor: components["schemas"]["Account"];
+        };
+        /** MergedAccount */
+        MergedAccount: {
+            /** Id */
+            id: string;
+            /**
+             * Name
+             * @description Its name when it was merged
+             */
+            name: string;
         };
         /** Money */
         Money: {

@@ -147,6 +147,16 @@ function display(value: unknown, none: string): string {
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
+/** The accounts a merge added to `merged_accounts` ([{id, name}]), by name: the merged account is deleted. */
+function mergedNames(before: unknown, after: unknown): string {
+  const merged = (value: unknown) => (Array.isArray(value) ? (value as { id: string; name: string }[]) : []);
+  const earlier = new Set(merged(before).map((account) => account.id));
+  return merged(after)
+    .filter((account) => !earlier.has(account.id))
+    .map((account) => account.name)
+    .join(", ");
+}
+
 function History({ accountId, version }: { accountId: string; version: number }) {
   const { t } = useTranslation();
   const api = useApi();
@@ -196,11 +206,13 @@ function History({ accountId, version }: { accountId: string; version: number })
                   <ul style={{ margin: "4px 0 0", paddingInlineStart: 20 }}>
                     {Object.entries(entry.changes).map(([field, change]) => (
                       <li key={field}>
-                        {t("accounts.change", {
-                          field: t(`accounts.${field}`, { defaultValue: field }),
-                          before: display(change.before, t("common.none")),
-                          after: display(change.after, t("common.none")),
-                        })}
+                        {field === "merged_accounts"
+                          ? t("accounts.mergedIn", { names: mergedNames(change.before, change.after) })
+                          : t("accounts.change", {
+                              field: t(`accounts.${field}`, { defaultValue: field }),
+                              before: display(change.before, t("common.none")),
+                              after: display(change.after, t("common.none")),
+                            })}
                       </li>
                     ))}
                   </ul>

@@ -112,9 +112,12 @@ class DynamoAccountMerges:
         survivor = self._raw_account(ctx, survivor_id)
         if survivor is None:
             raise NotFound(f"No account with id {survivor_id}.")
-        merged = self._accounts.kind.item_class.from_raw_data(survivor).merged_account_ids or []
+        merged = self._accounts.kind.item_class.from_raw_data(survivor).merged_accounts or []
         survivor_update = self._accounts.changes_request(
-            ctx, survivor_id, {"merged_account_ids": [*merged, duplicate_id]}, int(survivor["version"]["N"])
+            ctx,
+            survivor_id,
+            {"merged_accounts": [*merged, {"id": duplicate_id, "name": current["name"]}]},
+            int(survivor["version"]["N"]),
         )
         self._transact(
             ctx,

@@ -75,7 +75,7 @@ class AccountItem(EntityItem, discriminator="account"):
     status = UnicodeAttribute(null=True)  # absent on accounts made before it existed: read as prospect
     last_contact_at = UnicodeAttribute(null=True)
     next_contact_at = UnicodeAttribute(null=True)
-    merged_account_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    merged_accounts = JSONAttribute(null=True)  # [{id, name}]: the names stay readable once they are deleted
     merging_into = UnicodeAttribute(null=True)  # the survivor, while this account is being merged into it
     merged_into = UnicodeAttribute(null=True)  # set with deleted_at when the merge finished
     scorecard = JSONAttribute(null=True)  # {scores: {key: "7.5"}, score: "73.5", tier: "B"}

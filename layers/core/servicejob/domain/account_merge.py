@@ -2,7 +2,8 @@
 
 The duplicate's children (contacts, opportunities, and whatever else lists under an account: see
 `dal.account_merge.MERGED_CHILD_KINDS`) move to the survivor; the duplicate is then soft-deleted with
-`merged_into`, and the survivor records `merged_account_ids`, so the audit trail of both shows the merge.
+`merged_into`, and the survivor records it in `merged_accounts` (id and name, since the duplicate is then
+deleted), so the audit trail of both shows the merge.
 
 A merge may span several transactions (at most 100 items each), so it is resumable: the first step
 marks the duplicate `merging_into` the survivor (checking both expected versions), each batch moves

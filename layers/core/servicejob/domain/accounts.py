@@ -133,6 +133,11 @@ class AccountPatch(BaseModel):
         return self
 
 
+class MergedAccount(BaseModel):
+    id: str
+    name: str = Field(description="Its name when it was merged")
+
+
 class Account(AccountInput):
     model_config = ConfigDict(extra="ignore")
 
@@ -144,7 +149,9 @@ class Account(AccountInput):
     last_contact_at: str | None = None
     next_contact_at: str | None = None
     # Kept by merges (read-only): accounts merged into this one, and the survivor while a merge runs.
-    merged_account_ids: list[str] = Field(default_factory=list)
+    merged_accounts: list[MergedAccount] = Field(
+        default_factory=list, description="Accounts merged into this one, with their names (they are deleted)"
+    )
     merging_into: str | None = None
     merged_into: str | None = Field(default=None, description="Set on a deleted account merged into another")
     scorecard: AccountScorecard | None = Field(default=None, description="Set by PUT /v1/accounts/{id}/scorecard")
