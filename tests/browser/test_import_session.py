@@ -150,11 +150,16 @@ def test_a_hubspot_export_is_checked_imported_and_its_duplicate_merged(
     screenshots.take(page, "import wizard zh-hans")
     page.goto(job_path)
     expect(page.get_by_role("status").filter(has_text=zh("Imported"))).to_be_visible()
-    expect(page.get_by_role("region", name=zh("Rows with errors (not imported)"))).to_contain_text(zh("Line"))
+    errors = page.get_by_role("region", name=zh("Rows with errors (not imported)"))
+    expect(errors).to_contain_text(zh("Line"))
+    # (the row without a name says so in Chinese, by its error's code)
+    expect(errors.get_by_role("row", name=re.compile(r"^4 "))).to_contain_text(zh.at("imports.errorCodes.missing"))
     screenshots.take(page, "import report zh-hans")
     page.goto(survivor_path)
     expect(page.get_by_role("heading", level=1, name=IMPORTED_DUPLICATE)).to_be_visible()
     expect(page.get_by_role("main").locator(".ant-skeleton")).to_have_count(0)
+    merged_in = zh.at("accounts.mergedIn").replace("{{names}}", ON_RECORD)
+    expect(page.get_by_role("heading", name=zh("History")).locator("xpath=..")).to_contain_text(merged_in)
     screenshots.take(page, "merged account zh-hans")
 
 
