@@ -52,6 +52,10 @@ export type ScorecardSettingsInput = Schemas["ScorecardSettingsInput"];
 export type Tier = Schemas["Tier"];
 export type AccountSort = Schemas["AccountSort"];
 export type QuoteSettings = Schemas["QuoteSettings"];
+export type QuoteSettingsInput = Schemas["QuoteSettingsInput"];
+export type QuoteTemplate = Schemas["QuoteTemplate"];
+export type Letterhead = Schemas["Letterhead"];
+export type QuotePreviewInput = Schemas["QuotePreviewInput"];
 export type AccountCreated = Schemas["AccountCreated"];
 export type LeadCreated = Schemas["LeadCreated"];
 export type DuplicateMatch = Schemas["DuplicateMatch"];
@@ -215,6 +219,17 @@ export function createApi(options: ApiOptions) {
       ),
   };
 
+  /** PUTs a file's bytes to a presigned URL an API call answered (S3, not the API: no token). */
+  const putPresigned = async (url: string, file: Blob) => {
+    let response: Response;
+    try {
+      response = await (options.fetch ?? fetch)(url, { method: "PUT", body: file });
+    } catch (cause) {
+      throw networkError(cause);
+    }
+    if (!response.ok) throw apiErrorFrom(undefined, response.status);
+  };
+
   const imports = {
     /** The fields a column map can feed for the entity, in order, with what each takes. */
     fields: (entity: ImportEntity) => body(client.GET("/v1/imports/fields", { params: { query: { entity } } })),
@@ -222,16 +237,7 @@ export function createApi(options: ApiOptions) {
     get: (id: string) => body(client.GET("/v1/imports/{import_id}", { params: { path: { import_id: id } } })),
     create: (input: ImportJobInput, idempotencyKey: string) =>
       body(client.POST("/v1/imports", { params: { header: { "idempotency-key": idempotencyKey } }, body: input })),
-    /** PUTs the file's bytes to the presigned URL the create answered (S3, not the API: no token). */
-    upload: async (url: string, file: Blob) => {
-      let response: Response;
-      try {
-        response = await (options.fetch ?? fetch)(url, { method: "PUT", body: file });
-      } catch (cause) {
-        throw networkError(cause);
-      }
-      if (!response.ok) throw apiErrorFrom(undefined, response.status);
-    },
+    upload: putPresigned,
     dryRun: (id: string) =>
       body(client.POST("/v1/imports/{import_id}/dry-run", { params: { path: { import_id: id } } })),
     commit: (id: string) => body(client.POST("/v1/imports/{import_id}/commit", { params: { path: { import_id: id } } })),
@@ -404,13 +410,16 @@ export function createApi(options: ApiOptions) {
     replaceScorecard: (settings: ScorecardSettingsInput, etag: string) =>
       tagged(client.PUT("/v1/sales-settings/scorecard", { params: { header: { "if-match": etag } }, body: settings })),
     quotes: () => tagged(client.GET("/v1/sales-settings/quotes")),
-    replaceQuotes: (defaultTaxRatePercent: string, etag: string) =>
-      tagged(
-        client.PUT("/v1/sales-settings/quotes", {
-          params: { header: { "if-match": etag } },
-          body: { default_tax_rate_percent: defaultTaxRatePercent },
-        }),
-      ),
+    replaceQuotes: (settings: QuoteSettingsInput, etag: string) =>
+      tagged(client.PUT("/v1/sales-settings/quotes", { params: { header: { "if-match": etag } }, body: settings })),
+    /** Uploads a logo file: answers the logo_id to put in the template (checked when the template is saved). */
+    uploadQuoteLogo: async (file: Blob) => {
+      const upload = await body(client.POST("/v1/sales-settings/quotes/logo"));
+      await putPresigned(upload.url, file);
+      return upload.logo_id;
+    },
+    previewQuoteTemplate: (preview: QuotePreviewInput) =>
+      body(client.POST("/v1/sales-settings/quotes/preview", { body: preview })),
   };
 
   const notifications = {

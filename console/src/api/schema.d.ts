@@ -805,7 +805,7 @@ export interface paths {
         /** A 5-minute download URL of the PDF of the quote's current state (404 until rendered) */
         get: operations["get_quote_pdf_v1_quotes__quote_id__pdf_get"];
         put?: never;
-        /** Render the quote version as a PDF in its language, store it, answer a 5-minute download URL */
+        /** Render the quote version as a PDF with the tenant's template (once per version), answer a 5-minute URL */
         post: operations["render_quote_pdf_v1_quotes__quote_id__pdf_post"];
         delete?: never;
         options?: never;
@@ -906,11 +906,45 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's quote defaults (the tax rate of a first version that gives none) */
+        /** The tenant's quote defaults: the tax rate of a first version that gives none, and the PDF template */
         get: operations["get_quote_settings_v1_sales_settings_quotes_get"];
-        /** Replace the quote defaults (If-Match required) */
+        /** Replace the quote defaults and template (If-Match required); a bad logo is 422 on template.logo_id */
         put: operations["replace_quote_settings_v1_sales_settings_quotes_put"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sales-settings/quotes/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a logo upload: a 10-minute presigned PUT for a PNG or JPEG (1 MB at most) and its logo_id */
+        post: operations["start_quote_logo_upload_v1_sales_settings_quotes_logo_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sales-settings/quotes/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render a sample quote with the posted template (nothing is saved); answers a 5-minute PDF link */
+        post: operations["preview_quote_template_v1_sales_settings_quotes_preview_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2565,10 +2599,85 @@ export interface components {
             status?: ("new" | "contacted" | "qualified" | "disqualified") | null;
         };
         /**
+         * Letterhead
+         * @description What a quote in one language shows about the firm; every field is optional.
+         */
+        Letterhead: {
+            /**
+             * Address Lines
+             * @description Up to 4 address lines
+             */
+            address_lines?: string[];
+            /**
+             * Display Name
+             * @description The firm's name on documents; default: the tenant's name
+             * @default
+             */
+            display_name: string;
+            /**
+             * Email
+             * @default
+             */
+            email: string;
+            /**
+             * Footer
+             * @description One line at the foot of every page, beside the page number
+             * @default
+             */
+            footer: string;
+            /**
+             * Phone
+             * @default
+             */
+            phone: string;
+            /**
+             * Registration
+             * @description e.g. BR No. 12345678 or 统一社会信用代码
+             * @default
+             */
+            registration: string;
+            /**
+             * Terms
+             * @description Terms and conditions printed under the totals
+             * @default
+             */
+            terms: string;
+            /**
+             * Website
+             * @default
+             */
+            website: string;
+        };
+        /**
          * LineKind
          * @enum {string}
          */
         LineKind: "hours" | "quantity";
+        /** LogoUpload */
+        LogoUpload: {
+            /** Expires In Seconds */
+            expires_in_seconds: number;
+            /**
+             * Logo Id
+             * @description Put it in template.logo_id once the file is uploaded
+             */
+            logo_id: string;
+            /**
+             * Max Bytes
+             * @default 1048576
+             */
+            max_bytes: number;
+            /**
+             * Method
+             * @default PUT
+             */
+            method: string;
+            /**
+             * Url
+             * @description PUT the PNG or JPEG bytes here
+             */
+            url: string;
+        };
         /** LostReason */
         LostReason: {
             /** Count */
@@ -2871,6 +2980,19 @@ export interface components {
              */
             won: number;
         };
+        /** PdfLink */
+        PdfLink: {
+            /**
+             * Expires At
+             * @description When the URL stops working (UTC ISO 8601)
+             */
+            expires_at: string;
+            /**
+             * Url
+             * @description Presigned GET of the PDF, valid 5 minutes
+             */
+            url: string;
+        };
         /**
          * Permission
          * @enum {string}
@@ -3124,6 +3246,18 @@ export interface components {
              */
             url: string;
         };
+        /**
+         * QuotePreviewInput
+         * @description A template to try out on a sample quote; nothing is saved.
+         */
+        QuotePreviewInput: {
+            /**
+             * Language
+             * @description Language of the sample; default: the caller's
+             */
+            language?: ("en" | "zh-Hant" | "zh-Hans") | null;
+            template: components["schemas"]["QuoteTemplate"];
+        };
         /** QuoteSettings */
         QuoteSettings: {
             /**
@@ -3133,6 +3267,13 @@ export interface components {
              * @example 6
              */
             default_tax_rate_percent: string;
+            /**
+             * Logo Url
+             * @description A 5-minute GET of the logo, to preview it (not stored)
+             */
+            logo_url?: string | null;
+            /** @description The firm's letterhead, terms, footer, colour and logo on PDFs */
+            template?: components["schemas"]["QuoteTemplate"];
             /** Updated At */
             updated_at: string;
             /** Updated By */
@@ -3152,12 +3293,35 @@ export interface components {
              * @example 6
              */
             default_tax_rate_percent: string;
+            /** @description The firm's letterhead, terms, footer, colour and logo on PDFs */
+            template?: components["schemas"]["QuoteTemplate"];
         };
         /**
          * QuoteStatus
          * @enum {string}
          */
         QuoteStatus: "draft" | "sent" | "accepted" | "rejected";
+        /** QuoteTemplate */
+        QuoteTemplate: {
+            /**
+             * Accent Color
+             * @description Headings and the table header, #RRGGBB
+             * @default #1F4E79
+             */
+            accent_color: string;
+            /**
+             * Letterheads
+             * @description Per language (en, zh-Hant, zh-Hans); a missing one falls back
+             */
+            letterheads?: {
+                [key: string]: components["schemas"]["Letterhead"];
+            };
+            /**
+             * Logo Id
+             * @description From POST /v1/sales-settings/quotes/logo, after the file was PUT; PNG or JPEG, at most 1 MB
+             */
+            logo_id?: string | null;
+        };
         /** ReadAll */
         ReadAll: {
             /**
@@ -14156,6 +14320,248 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QuoteSettings"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_quote_logo_upload_v1_sales_settings_quotes_logo_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upload target */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogoUpload"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_quote_template_v1_sales_settings_quotes_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotePreviewInput"];
+            };
+        };
+        responses: {
+            /** @description The sample PDF's link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PdfLink"];
                 };
             };
             /** @description Malformed request */

@@ -106,16 +106,21 @@ def _render(quote: quotes.Quote, document: quotes.QuoteDocument) -> bytes:
     return render_quote_pdf(quote, document)
 
 
+def quote_pdf_services() -> quotes.QuotePdfServices:
+    deps = dependencies()
+    return quotes.QuotePdfServices(deps.tenants, deps.quote_settings, deps.files, deps.documents, _render)
+
+
 @router.post(
     "/<quote_id>/pdf",
-    summary="Render the quote version as a PDF in its language, store it, answer a 5-minute download URL",
+    summary="Render the quote version as a PDF with the tenant's template (once per version), answer a 5-minute URL",
     tags=["quotes"],
     responses=responses(201, "Rendered"),
 )
 def render_quote_pdf(quote_id: QuoteId) -> Response[quotes.QuotePdfLink]:
     ctx = tenant_context(router)
     deps = dependencies()
-    link = quotes.render_pdf(ctx, deps.quotes, deps.accounts, deps.tenants, deps.documents, _render, quote_id)
+    link = quotes.render_pdf(ctx, deps.quotes, deps.accounts, quote_pdf_services(), quote_id)
     return Response(status_code=201, body=link, content_type="application/json")
 
 

@@ -6,12 +6,13 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from servicejob.domain import quotes, reminders, sales_stages, scorecard
+from servicejob.domain import quote_template, quotes, reminders, sales_stages, scorecard
 
 from ..openapi_docs import responses
 from ..request_context import tenant_context
 from ..wiring import dependencies
 from .conditional import expected_version, versioned_response
+from .quotes import quote_pdf_services
 
 router = APIGatewayRouter()
 
@@ -95,17 +96,18 @@ def replace_scorecard_settings(
 
 @router.get(
     "/quotes",
-    summary="The tenant's quote defaults (the tax rate of a first version that gives none)",
+    summary="The tenant's quote defaults: the tax rate of a first version that gives none, and the PDF template",
     tags=["sales-settings"],
     responses=responses(200, "The quote defaults"),
 )
 def get_quote_settings() -> Response[quotes.QuoteSettings]:
-    return versioned_response(quotes.get_quote_settings(tenant_context(router), dependencies().quote_settings))
+    deps = dependencies()
+    return versioned_response(quotes.get_quote_settings(tenant_context(router), deps.quote_settings, deps.files))
 
 
 @router.put(
     "/quotes",
-    summary="Replace the quote defaults (If-Match required)",
+    summary="Replace the quote defaults and template (If-Match required); a bad logo is 422 on template.logo_id",
     tags=["sales-settings"],
     responses=responses(200, "The new quote defaults"),
 )
@@ -113,5 +115,27 @@ def replace_quote_settings(
     settings: quotes.QuoteSettingsInput, if_match: IfMatch = None
 ) -> Response[quotes.QuoteSettings]:
     ctx = tenant_context(router)
-    replaced = quotes.replace_quote_settings(ctx, dependencies().quote_settings, settings, expected_version(if_match))
+    deps = dependencies()
+    replaced = quotes.replace_quote_settings(ctx, deps.quote_settings, deps.files, settings, expected_version(if_match))
     return versioned_response(replaced)
+
+
+@router.post(
+    "/quotes/logo",
+    summary="Start a logo upload: a 10-minute presigned PUT for a PNG or JPEG (1 MB at most) and its logo_id",
+    tags=["sales-settings"],
+    responses=responses(201, "The upload target"),
+)
+def start_quote_logo_upload() -> Response[quote_template.LogoUpload]:
+    upload = quote_template.start_logo_upload(tenant_context(router), dependencies().files)
+    return Response(status_code=201, body=upload, content_type="application/json")
+
+
+@router.post(
+    "/quotes/preview",
+    summary="Render a sample quote with the posted template (nothing is saved); answers a 5-minute PDF link",
+    tags=["sales-settings"],
+    responses=responses(200, "The sample PDF's link"),
+)
+def preview_quote_template(preview: quotes.QuotePreviewInput) -> quotes.PdfLink:
+    return quotes.preview_pdf(tenant_context(router), quote_pdf_services(), preview)

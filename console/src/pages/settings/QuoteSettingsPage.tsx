@@ -38,7 +38,11 @@ function QuoteSettingsForm({ loaded }: { loaded: Tagged<QuoteSettings> }) {
     registered: [["default_tax_rate_percent"]],
     loaded,
     read: () => api.salesSettings.quotes(),
-    replace: (entered, etag) => api.salesSettings.replaceQuotes(String(entered.default_tax_rate_percent), etag),
+    replace: (entered, etag) =>
+      api.salesSettings.replaceQuotes(
+        { default_tax_rate_percent: String(entered.default_tax_rate_percent), template: loaded.data.template },
+        etag,
+      ),
     show,
     onSaved: (saved) => {
       queryClient.setQueryData(QUOTE_SETTINGS_QUERY_KEY, saved);

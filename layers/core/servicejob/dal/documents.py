@@ -22,14 +22,23 @@ class S3DocumentStore:
     ) -> str | None:
         """A presigned GET for the PDF of this version of the quote, or None when it was not rendered."""
         key = keys.quote_pdf_object_key(ctx.tenant_id, quote_id, version)
-        client = self._client(ctx, key)
         try:
-            client.head_object(Bucket=self._bucket, Key=key)
+            self._client(ctx, key).head_object(Bucket=self._bucket, Key=key)
         except ClientError as error:
             if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
                 return None
             raise
-        return client.generate_presigned_url(
+        return self._pdf_url(ctx, key, file_name, expires_in)
+
+    def save_preview_pdf(self, ctx: TenantContext, body: bytes) -> None:
+        key = keys.quote_preview_object_key(ctx.tenant_id, ctx.actor)
+        self._client(ctx, key).put_object(Bucket=self._bucket, Key=key, Body=body, ContentType="application/pdf")
+
+    def preview_pdf_url(self, ctx: TenantContext, file_name: str, expires_in: int) -> str:
+        return self._pdf_url(ctx, keys.quote_preview_object_key(ctx.tenant_id, ctx.actor), file_name, expires_in)
+
+    def _pdf_url(self, ctx: TenantContext, key: str, file_name: str, expires_in: int) -> str:
+        return self._client(ctx, key).generate_presigned_url(
             "get_object",
             Params={
                 "Bucket": self._bucket,

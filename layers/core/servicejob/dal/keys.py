@@ -4,6 +4,8 @@ No other module formats a key; a partition key always starts with the tenant id 
 `dynamodb:LeadingKeys` = `${aws:PrincipalTag/TenantId}#*` holds for every request-path call.
 """
 
+import hashlib
+
 META = "META"
 
 
@@ -113,6 +115,11 @@ def quote_number_counter_pk(tenant_id: str, year: int) -> str:
 def quote_pdf_object_key(tenant_id: str, quote_id: str, version: int) -> str:
     """Documents bucket: under the tenant's prefix, the only one its credentials may touch; one per version."""
     return f"{tenant_id}/quotes/{quote_id}/{version}.pdf"
+
+
+def quote_preview_object_key(tenant_id: str, actor: str) -> str:
+    """One template preview per user, overwritten by the next, so previews never pile up."""
+    return f"{tenant_id}/quote-previews/{hashlib.sha256(actor.encode()).hexdigest()[:32]}.pdf"
 
 
 def idempotency_pk(tenant_id: str) -> str:

@@ -189,6 +189,7 @@ class QuoteSettingsItem(EntityItem, discriminator="quote-settings"):
     """The tenant's quote defaults: one item, `{t}#settings#quotes` / META."""
 
     default_tax_rate_percent = UnicodeAttribute()  # a decimal string
+    template = JSONAttribute(null=True)  # domain.quote_template.QuoteTemplate; absent before templates existed
 
 
 class ScorecardSettingsItem(EntityItem, discriminator="scorecard-settings"):

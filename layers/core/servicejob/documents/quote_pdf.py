@@ -6,6 +6,7 @@ chosen for the regional glyph forms (TC for en and zh-Hant, SC for zh-Hans). fpd
 used (a subset), so a PDF stays small. Chinese needs no complex shaping, so text shaping stays off.
 """
 
+import io
 from decimal import Decimal
 from importlib import resources
 
@@ -13,6 +14,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from servicejob.domain.quote_template import bad_logo
 from servicejob.domain.quotes import LineKind, Quote, QuoteDocument
 
 FONT_PACKAGE = "noto_cjk_sans_otc"
@@ -39,6 +41,8 @@ LABELS: dict[str, dict[str, str]] = {
         "tax": "Tax ({rate}%)",
         "total": "Total",
         "notes": "Notes",
+        "terms": "Terms and conditions",
+        "page": "Page {page} of {pages}",
         "hours": "h",
         "units": "",
     },
@@ -59,6 +63,8 @@ LABELS: dict[str, dict[str, str]] = {
         "tax": "稅項 ({rate}%)",
         "total": "總計",
         "notes": "備註",
+        "terms": "條款及細則",
+        "page": "第 {page} 頁，共 {pages} 頁",
         "hours": "小時",
         "units": "",
     },
@@ -79,12 +85,16 @@ LABELS: dict[str, dict[str, str]] = {
         "tax": "税项 ({rate}%)",
         "total": "总计",
         "notes": "备注",
+        "terms": "条款及细则",
+        "page": "第 {page} 页，共 {pages} 页",
         "hours": "小时",
         "units": "",
     },
 }
 
 # Column widths in mm on A4 with 15 mm margins (180 mm usable).
+LOGO_HEIGHT = 20
+LOGO_WIDTH = 40
 _COLUMNS = (("description", 72), ("quantity", 24), ("unit_rate", 30), ("discount_percent", 20), ("amount", 34))
 
 
@@ -101,20 +111,78 @@ def _quantity(value: Decimal, kind: LineKind, labels: dict[str, str]) -> str:
     return f"{value.normalize():f} {unit}".strip()
 
 
+class _QuotePdf(FPDF):
+    """A4 with the template's footer line and "Page n of N" at the foot of every page."""
+
+    def __init__(self, footer_text: str, page_label: str):
+        super().__init__(format="A4")
+        self._footer_text = footer_text
+        self._page_label = page_label
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(FONT_FAMILY, size=8)
+        self.set_text_color(110, 110, 110)
+        if self._footer_text:
+            self.cell(130, 5, self._footer_text)
+        # fpdf2 replaces the alias with the page count when the document is closed.
+        label = self._page_label.format(page=self.page_no(), pages=self.str_alias_nb_pages)
+        self.set_x(-15 - 50)
+        self.cell(50, 5, label, align="R")
+        self.set_text_color(0, 0, 0)
+
+
+def _logo(pdf: FPDF, logo: bytes) -> None:
+    """Fits the logo top-left into the LOGO box, keeping its proportions. An unreadable image is a 422."""
+    try:
+        pdf.image(io.BytesIO(logo), x=15, y=15, w=LOGO_WIDTH, h=LOGO_HEIGHT, keep_aspect_ratio=True)
+    except Exception as error:  # noqa: BLE001 - Pillow and fpdf2 raise many types for a broken image
+        raise bad_logo(f"The logo could not be read as an image ({type(error).__name__}).") from error
+
+
+def _letterhead(pdf: FPDF, document: QuoteDocument, accent: tuple[int, int, int]) -> None:
+    letterhead = document.letterhead
+    left = 15.0
+    if document.logo is not None:
+        _logo(pdf, document.logo)
+        left += LOGO_WIDTH + 6
+    pdf.set_xy(left, 15)
+    pdf.set_font(FONT_FAMILY, size=16)
+    pdf.set_text_color(*accent)
+    pdf.multi_cell(0, 8, document.firm_name, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font(FONT_FAMILY, size=9)
+    contact = "   ".join(part for part in (letterhead.phone, letterhead.email, letterhead.website) if part)
+    for line in (*letterhead.address_lines, contact, letterhead.registration):
+        if line:
+            pdf.multi_cell(0, 4.5, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    bottom = max(pdf.get_y(), 15 + LOGO_HEIGHT if document.logo is not None else 0)
+    pdf.set_draw_color(*accent)
+    pdf.set_line_width(0.6)
+    pdf.line(15, bottom + 2, 195, bottom + 2)
+    pdf.set_line_width(0.2)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_xy(15, bottom + 5)
+
+
 def render_quote_pdf(quote: Quote, document: QuoteDocument) -> bytes:
     labels = LABELS[quote.language]
-    pdf = FPDF(format="A4")
+    accent = _rgb(document.accent_color)
+    pdf = _QuotePdf(document.letterhead.footer, labels["page"])
     pdf.set_margins(15, 15, 15)
-    pdf.set_auto_page_break(auto=True, margin=15)
+    # The footer sits in the bottom 15 mm, so content breaks above it.
+    pdf.set_auto_page_break(auto=True, margin=20)
     pdf.set_title(f"{labels['title']} {quote.number}")
-    pdf.set_author(document.tenant_name)
+    pdf.set_author(document.firm_name)
     pdf.add_font(FONT_FAMILY, fname=font_path(), collection_font_number=FONT_FACES[quote.language])
+    pdf.set_font(FONT_FAMILY, size=10)
     pdf.add_page()
 
-    pdf.set_font(FONT_FAMILY, size=16)
-    pdf.cell(0, 9, document.tenant_name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _letterhead(pdf, document, accent)
     pdf.set_font(FONT_FAMILY, size=20)
+    pdf.set_text_color(*accent)
     pdf.cell(0, 12, labels["title"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
 
     pdf.set_font(FONT_FAMILY, size=10)
@@ -130,10 +198,11 @@ def render_quote_pdf(quote: Quote, document: QuoteDocument) -> bytes:
     pdf.ln(4)
 
     headings = [labels[key] + (f" ({quote.currency})" if key == "amount" else "") for key, _ in _COLUMNS]
+    # fpdf2 repeats the headings row at the top of every page the table continues on, and wraps long cells.
     with pdf.table(
         col_widths=[width for _, width in _COLUMNS],
         text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
-        headings_style=FontFace(fill_color=(235, 235, 235)),
+        headings_style=FontFace(color=(255, 255, 255), fill_color=accent),
         borders_layout="HORIZONTAL_LINES",
         line_height=6,
         width=sum(width for _, width in _COLUMNS),
@@ -163,9 +232,18 @@ def render_quote_pdf(quote: Quote, document: QuoteDocument) -> bytes:
     pdf.cell(146, 8, f"{labels['total']} ({quote.currency})", align="R")
     pdf.cell(34, 8, _money(quote.total.amount), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    if quote.notes:
-        pdf.ln(6)
-        pdf.set_font(FONT_FAMILY, size=10)
-        pdf.cell(0, 6, labels["notes"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.multi_cell(0, 5, quote.notes, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for heading, text in ((labels["notes"], quote.notes), (labels["terms"], document.letterhead.terms)):
+        if text:
+            pdf.ln(6)
+            pdf.set_font(FONT_FAMILY, size=11)
+            pdf.set_text_color(*accent)
+            pdf.cell(0, 6, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.set_text_color(0, 0, 0)
+            pdf.set_font(FONT_FAMILY, size=9)
+            pdf.multi_cell(0, 5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    value = color.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)

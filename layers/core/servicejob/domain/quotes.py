@@ -20,7 +20,7 @@ Totals, in the opportunity's currency, rounded half-up to its minor unit at each
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Protocol
@@ -34,6 +34,7 @@ from pydantic import (
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from ulid import ULID
@@ -43,7 +44,16 @@ from servicejob.clock import utc_now
 from servicejob.dal.pagination import Page
 from servicejob.domain.accounts import AccountRepository
 from servicejob.domain.opportunities import OpportunityRepository
-from servicejob.domain.tenants import Locale, TenantRepository
+from servicejob.domain.quote_template import (
+    DEFAULT_ACCENT_COLOR,
+    Letterhead,
+    QuoteTemplate,
+    TenantFiles,
+    letterhead_for,
+    logo_bytes,
+    logo_url,
+)
+from servicejob.domain.tenants import Locale, Tenant, TenantRepository
 from servicejob.errors import Conflict, ErrorList, FieldError, NotFound, ValidationFailed
 from servicejob.money import Amount, Money
 from servicejob.tenancy.context import TenantContext
@@ -236,6 +246,9 @@ class QuoteSettingsInput(BaseModel):
     default_tax_rate_percent: Percent = Field(
         default=Decimal(0), description="Tax rate of a first version that gives none, e.g. 0 (Hong Kong), 6 (PRC VAT)"
     )
+    template: QuoteTemplate = Field(
+        default_factory=QuoteTemplate, description="The firm's letterhead, terms, footer, colour and logo on PDFs"
+    )
 
 
 class QuoteSettings(QuoteSettingsInput):
@@ -244,6 +257,12 @@ class QuoteSettings(QuoteSettingsInput):
     version: int
     updated_at: str
     updated_by: str
+    logo_url: str | None = Field(default=None, description="A 5-minute GET of the logo, to preview it (not stored)")
+
+    @field_validator("template", mode="before")
+    @classmethod
+    def _stored_before_templates(cls, value: Any) -> Any:
+        return {} if value is None else value
 
 
 class QuoteSettingsRepository(Protocol):
@@ -251,16 +270,27 @@ class QuoteSettingsRepository(Protocol):
     def replace(self, ctx: TenantContext, data: QuoteSettingsInput, expected_version: int) -> QuoteSettings: ...
 
 
-def get_quote_settings(ctx: TenantContext, repository: QuoteSettingsRepository) -> QuoteSettings:
+def _with_logo_url(ctx: TenantContext, files: TenantFiles, settings: QuoteSettings) -> QuoteSettings:
+    return settings.model_copy(update={"logo_url": logo_url(ctx, files, settings.template)})
+
+
+def get_quote_settings(ctx: TenantContext, repository: QuoteSettingsRepository, files: TenantFiles) -> QuoteSettings:
     ctx.require(Permission.QUOTES_READ)
-    return repository.get_or_create(ctx, QuoteSettingsInput())
+    return _with_logo_url(ctx, files, repository.get_or_create(ctx, QuoteSettingsInput()))
 
 
 def replace_quote_settings(
-    ctx: TenantContext, repository: QuoteSettingsRepository, data: QuoteSettingsInput, expected_version: int
+    ctx: TenantContext,
+    repository: QuoteSettingsRepository,
+    files: TenantFiles,
+    data: QuoteSettingsInput,
+    expected_version: int,
 ) -> QuoteSettings:
+    """Replaces the quote settings; a named logo must already be uploaded and be a PNG or JPEG (else 422)."""
     ctx.require(Permission.SALES_SETTINGS_MANAGE)
-    return repository.replace(ctx, data, expected_version)
+    if data.template.logo_id is not None:
+        logo_bytes(ctx, files, data.template.logo_id)
+    return _with_logo_url(ctx, files, repository.replace(ctx, data, expected_version))
 
 
 def quote_number(year: int, sequence: int) -> str:
@@ -457,17 +487,36 @@ def reached_accepted(before: Mapping[str, Any] | None, after: Mapping[str, Any] 
 
 @dataclass(frozen=True)
 class QuoteDocument:
-    """What a quote's PDF shows besides the quote itself."""
+    """What a quote's PDF shows besides the quote itself: the issue, the client and the tenant's template."""
 
     tenant_name: str
     account_name: str
     issued_on: dt.date
+    letterhead: Letterhead = field(default_factory=Letterhead)
+    accent_color: str = DEFAULT_ACCENT_COLOR
+    logo: bytes | None = None
+
+    @property
+    def firm_name(self) -> str:
+        return self.letterhead.display_name or self.tenant_name
 
 
-class QuotePdfLink(BaseModel):
+class PdfLink(BaseModel):
     url: str = Field(description=f"Presigned GET of the PDF, valid {PDF_LINK_SECONDS // 60} minutes")
     expires_at: str = Field(description="When the URL stops working (UTC ISO 8601)")
+
+
+class QuotePdfLink(PdfLink):
     quote_version: int = Field(description="The quote record version (ETag) the PDF shows")
+
+
+class QuotePreviewInput(BaseModel):
+    """A template to try out on a sample quote; nothing is saved."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    template: QuoteTemplate
+    language: Locale | None = Field(default=None, description="Language of the sample; default: the caller's")
 
 
 class QuoteDocuments(Protocol):
@@ -475,9 +524,40 @@ class QuoteDocuments(Protocol):
     def quote_pdf_url(
         self, ctx: TenantContext, quote_id: str, version: int, file_name: str, expires_in: int
     ) -> str | None: ...
+    def save_preview_pdf(self, ctx: TenantContext, body: bytes) -> None: ...
+    def preview_pdf_url(self, ctx: TenantContext, file_name: str, expires_in: int) -> str: ...
 
 
 QuotePdfRenderer = Callable[[Quote, QuoteDocument], bytes]
+
+
+@dataclass(frozen=True)
+class QuotePdfServices:
+    """What rendering a PDF reads (tenant, template, logo) and where it stores it."""
+
+    tenants: TenantRepository
+    settings: QuoteSettingsRepository
+    files: TenantFiles
+    documents: QuoteDocuments
+    render: QuotePdfRenderer
+
+
+def _document(
+    ctx: TenantContext,
+    services: QuotePdfServices,
+    tenant: Tenant,
+    template: QuoteTemplate,
+    language: str,
+    account_name: str,
+) -> QuoteDocument:
+    return QuoteDocument(
+        tenant_name=tenant.name,
+        account_name=account_name,
+        issued_on=utc_now().astimezone(ZoneInfo(tenant.time_zone)).date(),
+        letterhead=letterhead_for(template, language, tenant.locale),
+        accent_color=template.accent_color,
+        logo=logo_bytes(ctx, services.files, template.logo_id) if template.logo_id else None,
+    )
 
 
 def _pdf_link(ctx: TenantContext, documents: QuoteDocuments, quote: Quote) -> QuotePdfLink | None:
@@ -493,24 +573,27 @@ def render_pdf(
     ctx: TenantContext,
     quotes: QuoteRepository,
     accounts: AccountRepository,
-    tenants: TenantRepository,
-    documents: QuoteDocuments,
-    render: QuotePdfRenderer,
+    services: QuotePdfServices,
     quote_id: str,
 ) -> QuotePdfLink:
-    """Renders the quote as it is now (any version, read-only ones too), stores it and links to it."""
+    """Renders the quote's current record version with the tenant's template, stores it and links to it.
+
+    A version already rendered is a document of record: it is not rendered again (a later template change
+    shows in new versions and in versions not rendered yet), so the link is to the stored PDF.
+    """
     ctx.require(Permission.QUOTES_WRITE)
     quote = quotes.get(ctx, quote_id)
-    tenant = tenants.get(ctx.tenant_id)
+    if (stored := _pdf_link(ctx, services.documents, quote)) is not None:
+        return stored
     try:
         account_name = accounts.get(ctx, quote.account_id).name
     except NotFound:
         account_name = ""  # the account was deleted since; the quote still renders
-    issued_on = utc_now().astimezone(ZoneInfo(tenant.time_zone)).date()
-    documents.save_quote_pdf(
-        ctx, quote.id, quote.version, render(quote, QuoteDocument(tenant.name, account_name, issued_on))
-    )
-    link = _pdf_link(ctx, documents, quote)
+    template = services.settings.get_or_create(ctx, QuoteSettingsInput()).template
+    tenant = services.tenants.get(ctx.tenant_id)
+    document = _document(ctx, services, tenant, template, quote.language, account_name)
+    services.documents.save_quote_pdf(ctx, quote.id, quote.version, services.render(quote, document))
+    link = _pdf_link(ctx, services.documents, quote)
     if link is None:  # pragma: no cover - just written
         raise NotFound(f"The PDF of quote {quote_id} could not be read back.")
     return link
@@ -526,3 +609,65 @@ def pdf_link(ctx: TenantContext, quotes: QuoteRepository, documents: QuoteDocume
             f"Quote {quote.number} version {quote.revision} has no PDF of its current state; POST to render it."
         )
     return link
+
+
+SAMPLE_ACCOUNT = {"en": "Sample Client Limited", "zh-Hant": "示例客戶有限公司", "zh-Hans": "示例客户有限公司"}
+SAMPLE_LINES = {
+    "en": ("Annual audit", "Tax return filing", "Company secretarial services"),
+    "zh-Hant": ("年度審計", "稅務申報", "公司秘書服務"),
+    "zh-Hans": ("年度审计", "税务申报", "公司秘书服务"),
+}
+
+
+def sample_quote(language: str, currency: str, today: dt.date) -> Quote:
+    """A made-up quote to preview a template with: never stored."""
+    hours, filing, secretarial = SAMPLE_LINES[language]
+    lines = [
+        QuoteLineInput.model_validate({"description": hours, "kind": "hours", "quantity": "12", "unit_rate": "1800"}),
+        QuoteLineInput.model_validate(
+            {"description": filing, "kind": "quantity", "quantity": "1", "unit_rate": "5000"}
+        ),
+        QuoteLineInput.model_validate(
+            {
+                "description": secretarial,
+                "kind": "quantity",
+                "quantity": "1",
+                "unit_rate": "3000",
+                "discount_percent": "10",
+            }
+        ),
+    ]
+    fields = _priced_fields(lines, Decimal(0), currency)
+    stamp = utc_now().isoformat()
+    return Quote.model_validate(
+        {
+            **fields,
+            "id": str(ULID()),
+            "version": 1,
+            "number": quote_number(today.year, 0),
+            "revision": 1,
+            "opportunity_id": str(ULID()),
+            "account_id": str(ULID()),
+            "status": QuoteStatus.DRAFT.value,
+            "currency": currency,
+            "valid_until": (today + dt.timedelta(DEFAULT_VALIDITY_DAYS)).isoformat(),
+            "language": language,
+            "created_at": stamp,
+            "created_by": "preview",
+            "updated_at": stamp,
+            "updated_by": "preview",
+        }
+    )
+
+
+def preview_pdf(ctx: TenantContext, services: QuotePdfServices, data: QuotePreviewInput) -> PdfLink:
+    """Renders a sample quote with a template as entered (saving neither): the caller's one preview object."""
+    ctx.require(Permission.SALES_SETTINGS_MANAGE)
+    language = data.language or _locale(ctx.locale)
+    tenant = services.tenants.get(ctx.tenant_id)
+    document = _document(ctx, services, tenant, data.template, language, SAMPLE_ACCOUNT[language])
+    quote = sample_quote(language, tenant.base_currency, document.issued_on)
+    services.documents.save_preview_pdf(ctx, services.render(quote, document))
+    expires_at = utc_now() + dt.timedelta(seconds=PDF_LINK_SECONDS)
+    url = services.documents.preview_pdf_url(ctx, "quote-preview.pdf", PDF_LINK_SECONDS)
+    return PdfLink(url=url, expires_at=expires_at.isoformat())
