@@ -19,8 +19,8 @@ ACCOUNT_NAME = "香港會計師事務所有限公司"
 # Words a Chinese UI may still show: the product's name, codes, and the language switch's own "English".
 # Currency symbols (HK$ in a Chinese locale) are codes too.
 _LATIN_ALLOWED = {"Service", "Job", "CRM", "API", "HKD", "HK", "English", "Xero", "https", "PDF"}
-# File formats and the CRMs whose exports the import reads: names, not words to translate.
-_LATIN_ALLOWED |= {"CSV", "UTF", "Big", "GB", "MB", "HubSpot", "Salesforce", "SuiteCRM"}
+# File formats (imports, the quote logo) and the CRMs whose exports the import reads: names, not words.
+_LATIN_ALLOWED |= {"CSV", "UTF", "Big", "GB", "MB", "PNG", "JPEG", "HubSpot", "Salesforce", "SuiteCRM"}
 # Roles whose accessible names are product strings; rows and cells hold the firm's data instead.
 _PRODUCT_ROLES = {
     "banner",

@@ -8,11 +8,19 @@ import { ConflictDialog } from "../../components/ConflictDialog";
 import { FormProblems } from "../../components/FormProblems";
 import { LoadedSettings } from "../../forms/LoadedSettings";
 import { useSettingsForm } from "../../forms/useSettingsForm";
+import {
+  QuoteTemplateFields,
+  TEMPLATE_FIELDS,
+  type TemplateValues,
+  templateInput,
+  templateValues,
+} from "./QuoteTemplateFields";
 
 const QUOTE_SETTINGS_QUERY_KEY = ["sales-settings", "quotes"];
 
 interface Values {
   default_tax_rate_percent: number;
+  template: TemplateValues;
 }
 
 export default function QuoteSettingsPage() {
@@ -32,15 +40,21 @@ function QuoteSettingsForm({ loaded }: { loaded: Tagged<QuoteSettings> }) {
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const show = (settings: QuoteSettings) =>
-    form.setFieldsValue({ default_tax_rate_percent: Number(settings.default_tax_rate_percent ?? 0) });
+    form.setFieldsValue({
+      default_tax_rate_percent: Number(settings.default_tax_rate_percent ?? 0),
+      template: templateValues(settings.template),
+    });
   const settings = useSettingsForm<QuoteSettings, Values>({
     form,
-    registered: [["default_tax_rate_percent"]],
+    registered: [["default_tax_rate_percent"], ...TEMPLATE_FIELDS],
     loaded,
     read: () => api.salesSettings.quotes(),
     replace: (entered, etag) =>
       api.salesSettings.replaceQuotes(
-        { default_tax_rate_percent: String(entered.default_tax_rate_percent), template: loaded.data.template },
+        {
+          default_tax_rate_percent: String(entered.default_tax_rate_percent),
+          template: templateInput(entered.template),
+        },
         etag,
       ),
     show,
@@ -76,6 +90,10 @@ function QuoteSettingsForm({ loaded }: { loaded: Tagged<QuoteSettings> }) {
           </Typography.Text>
         </Typography.Paragraph>
         <Typography.Paragraph type="secondary">{t("quoteSettings.currencyHelp")}</Typography.Paragraph>
+        <QuoteTemplateFields
+          loaded={loaded.data}
+          entered={() => (form.getFieldsValue(true) as Values).template}
+        />
         <Button type="primary" htmlType="submit" loading={settings.busy}>
           {t("common.save")}
         </Button>
