@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import type { Quote } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
 import { ErrorAlert } from "../../components/ErrorAlert";
+import { openLinkInNewTab } from "../../components/openLinkInNewTab";
 import { PlainTable } from "../../components/PlainTable";
 import { useTenantFormat } from "../../format/useTenantFormat";
 import { QuoteEditor } from "./QuoteEditor";
@@ -35,16 +36,9 @@ export default function QuotesTab({ opportunityId }: { opportunityId: string }) 
 
   const openPdf = async (quote: Quote) => {
     setPdfError(null);
-    // Opened now, while the click still counts as the user's, then pointed at the link once it is known.
-    const tab = window.open("", "_blank");
     try {
-      const link = await api.quotes.pdf(quote.id);
-      if (tab) {
-        tab.opener = null;
-        tab.location.href = link.url;
-      } else window.location.assign(link.url);
+      await openLinkInNewTab(() => api.quotes.pdf(quote.id));
     } catch (error) {
-      tab?.close();
       setPdfError(error);
     }
   };

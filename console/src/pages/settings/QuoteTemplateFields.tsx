@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import type { Letterhead, Locale, QuoteSettings, QuoteTemplate } from "../../api/client";
 import { useApi } from "../../auth/AuthProvider";
 import { ErrorAlert } from "../../components/ErrorAlert";
+import { openLinkInNewTab } from "../../components/openLinkInNewTab";
 import type { FieldPath } from "../../forms/problemFields";
 import { LOCALES } from "../../i18n";
 
@@ -84,16 +85,11 @@ export function QuoteTemplateFields({
   const preview = async () => {
     setPreviewError(null);
     setPreviewing(true);
-    // Opened now, while the click still counts as the user's, then pointed at the link once it is known.
-    const tab = window.open("", "_blank");
     try {
-      const link = await api.salesSettings.previewQuoteTemplate({ template: templateInput(entered()), language });
-      if (tab) {
-        tab.opener = null;
-        tab.location.href = link.url;
-      } else window.location.assign(link.url);
+      await openLinkInNewTab(() =>
+        api.salesSettings.previewQuoteTemplate({ template: templateInput(entered()), language }),
+      );
     } catch (error) {
-      tab?.close();
       setPreviewError(error);
     } finally {
       setPreviewing(false);
