@@ -18,7 +18,7 @@ from servicejob.domain.quote_template import (
     logo_bytes,
     logo_object_key,
 )
-from servicejob.domain.quotes import QuoteDocument, QuoteSettingsInput, sample_quote
+from servicejob.domain.quotes import QuoteDocument, QuoteSettings, QuoteSettingsInput, sample_quote
 from servicejob.errors import ValidationFailed
 from tests.unit.conftest import user_context
 
@@ -88,6 +88,11 @@ def test_a_missing_language_falls_back_to_the_tenants_default_then_to_any_filled
     empty = letterhead_for(QuoteTemplate(), "en", "en")
     assert empty == Letterhead()
     assert QuoteDocument("Tenant name", "", TODAY, empty).firm_name == "Tenant name"
+
+
+def test_settings_stored_before_templates_read_with_the_default_template():
+    stored = {"default_tax_rate_percent": "6", "template": None, "version": 3, "updated_at": "t", "updated_by": "u"}
+    assert QuoteSettings.model_validate(stored).template == QuoteTemplate()
 
 
 @pytest.mark.parametrize(
