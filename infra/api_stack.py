@@ -64,6 +64,12 @@ class ApiStack(Stack):
             resource_name=STATE_MACHINES["ImportJob"].physical_name(stage.name),
             arn_format=ArnFormat.COLON_RESOURCE_NAME,
         )
+        export_arn = self.format_arn(
+            service="states",
+            resource="stateMachine",
+            resource_name=STATE_MACHINES["ExportJob"].physical_name(stage.name),
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
         # HMAC key for pagination cursors; resolved into the environment at deploy time.
         self.cursor_secret = secretsmanager.Secret(
             self,
@@ -112,6 +118,7 @@ class ApiStack(Stack):
                     documents_bucket=data.documents_bucket.bucket_name,
                     onboarding_state_machine_arn=onboarding_arn,
                     import_state_machine_arn=import_arn,
+                    export_state_machine_arn=export_arn,
                     mail_from=stage.mail_from,
                 ),
             },
@@ -120,7 +127,7 @@ class ApiStack(Stack):
             data.grant_assume_tenant_role(function.function)
         api_fn = self.api_function.function
         api_fn.add_to_role_policy(
-            iam.PolicyStatement(actions=["states:StartExecution"], resources=[onboarding_arn, import_arn])
+            iam.PolicyStatement(actions=["states:StartExecution"], resources=[onboarding_arn, import_arn, export_arn])
         )
         grant_user_directory(api_fn, auth)  # POST /v1/users invitations, disabling users
         grant_send_mail(api_fn, stage, self)

@@ -13,12 +13,12 @@ from infra.constructs.tenant_data_role import TenantDataRole
 from infra.stage import Stage
 from servicejob.dal import table_spec
 from servicejob.deployment_spec import FUNCTIONS
+from servicejob.domain.exports import EXPORT_RETENTION_DAYS, EXPORT_TAGS
 
 # Functions that reach tenant data only through the tenant data role (TenantClients in the core).
 TENANT_SCOPED_FUNCTIONS = ("api", "authorizer", "events", "workflows")
 # Exports (tagged by the code that writes them) are download artefacts, not records: kept a week.
-EXPORT_TAG = {"servicejob:kind": "export"}
-EXPORT_RETENTION = Duration.days(7)
+EXPORT_RETENTION = Duration.days(EXPORT_RETENTION_DAYS)
 
 
 class DataStack(Stack):
@@ -73,7 +73,7 @@ class DataStack(Stack):
             server_access_logs_bucket=self.access_logs_bucket,
             server_access_logs_prefix="documents/",
             lifecycle_rules=[
-                s3.LifecycleRule(id="expire-exports", tag_filters=EXPORT_TAG, expiration=EXPORT_RETENTION),
+                s3.LifecycleRule(id="expire-exports", tag_filters=EXPORT_TAGS, expiration=EXPORT_RETENTION),
                 s3.LifecycleRule(id="expire-old-versions", noncurrent_version_expiration=Duration.days(90)),
                 s3.LifecycleRule(id="abort-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)),
             ],

@@ -170,6 +170,7 @@ class LocalRuntime:
             {
                 "SJ_ONBOARDING_STATE_MACHINE_ARN": self.state_machine_arns.get("TenantOnboarding", ""),
                 "SJ_IMPORT_STATE_MACHINE_ARN": self.state_machine_arns.get("ImportJob", ""),
+                "SJ_EXPORT_STATE_MACHINE_ARN": self.state_machine_arns.get("ExportJob", ""),
             }
         )
         get_settings.cache_clear()

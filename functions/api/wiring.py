@@ -17,6 +17,7 @@ from servicejob.dal.collaboration import DynamoCommentRepository, DynamoFollower
 from servicejob.dal.contacts import CONTACT_KIND, DynamoContactRepository
 from servicejob.dal.documents import S3DocumentStore
 from servicejob.dal.entity_store import EntityStore
+from servicejob.dal.exports import EXPORT_JOB_KIND, DynamoExportJobRepository
 from servicejob.dal.idempotency import IdempotentCommands
 from servicejob.dal.imports import (
     IMPORT_JOB_KIND,
@@ -24,7 +25,7 @@ from servicejob.dal.imports import (
     DynamoImportJobRepository,
     DynamoImportMappingRepository,
     S3TenantFiles,
-    StepFunctionsImportRuns,
+    StepFunctionsJobRuns,
 )
 from servicejob.dal.lead_conversion import DynamoConversionStore
 from servicejob.dal.leads import LEAD_KIND, DynamoLeadRepository
@@ -52,6 +53,7 @@ from servicejob.domain.collaboration import CommentRepository, FollowerRepositor
 from servicejob.domain.column_maps import ImportEntity, ImportMappingRepository
 from servicejob.domain.contacts import ContactRepository
 from servicejob.domain.duplicates import MatchKeyIndex
+from servicejob.domain.exports import ExportJobRepository, ExportRuns
 from servicejob.domain.imports import ImportJobRepository, ImportRuns
 from servicejob.domain.lead_conversion import ConversionStore
 from servicejob.domain.leads import LeadRepository
@@ -91,6 +93,8 @@ class Dependencies:
     import_jobs: ImportJobRepository
     import_mappings: ImportMappingRepository
     import_runs: ImportRuns
+    export_jobs: ExportJobRepository
+    export_runs: ExportRuns
     files: S3TenantFiles
     rollups: RollupReader
     activities: ActivityRepository
@@ -162,7 +166,9 @@ def dependencies() -> Dependencies:
             store(IMPORT_JOB_KIND), record_stores, clients, settings.table_name, cursors
         ),
         import_mappings=DynamoImportMappingRepository(store(IMPORT_MAPPING_KIND)),
-        import_runs=StepFunctionsImportRuns(session.client("stepfunctions"), settings.import_state_machine_arn),
+        import_runs=StepFunctionsJobRuns(session.client("stepfunctions"), settings.import_state_machine_arn),
+        export_jobs=DynamoExportJobRepository(store(EXPORT_JOB_KIND)),
+        export_runs=StepFunctionsJobRuns(session.client("stepfunctions"), settings.export_state_machine_arn),
         files=S3TenantFiles(clients, settings.documents_bucket),
         rollups=DynamoRollupRepository(clients, settings.table_name),
         activities=DynamoActivityRepository(EntityStore(clients, ACTIVITY_KIND, settings.table_name, cursors)),

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from servicejob.auth.permissions import Role
 from servicejob.clock import utc_now
-from servicejob.domain import imports
+from servicejob.domain import exports, imports
 from servicejob.domain.reminders import run_reminders
 from servicejob.domain.tenants import SignupRequest, TenantStatus
 from servicejob.domain.users import AlreadyInvited, EmailUnavailable
@@ -163,6 +163,27 @@ def import_failed(state: dict) -> dict:
     return {"status": job.status.value}
 
 
+# ---- ExportJob ------------------------------------------------------------------------------------------
+# An export task writes parts for this long, then hands back to the state machine, which calls it again.
+EXPORT_SECONDS = 240
+
+
+def _export_context(state: dict):
+    return system_context(state["tenant_id"], "exports", state.get("correlation_id", ""))
+
+
+def export_run(state: dict) -> dict:
+    job, done = exports.run_export(_export_context(state), dependencies().exports, state["job_id"], EXPORT_SECONDS)
+    return {"status": job.status.value, "rows_done": job.rows_done, "done": done}
+
+
+def export_failed(state: dict) -> dict:
+    error = state.get("error") or {}
+    logger.warning("export failed", extra={"error": error.get("Error")})
+    job = exports.fail(_export_context(state), dependencies().exports.jobs, state["job_id"], None)
+    return {"status": job.status.value}
+
+
 TASKS: dict[str, Callable[[dict], dict]] = {
     "save_tenant": save_tenant,
     "create_schedule_group": create_schedule_group,
@@ -173,6 +194,8 @@ TASKS: dict[str, Callable[[dict], dict]] = {
     "import_dry_run": import_dry_run,
     "import_commit": import_commit,
     "import_failed": import_failed,
+    "export_run": export_run,
+    "export_failed": export_failed,
     "send_reminders": send_reminders,
     "backfill_visibility": backfill_visibility,
 }

@@ -10,8 +10,9 @@ from servicejob.config import get_settings
 from servicejob.dal.accounts import ACCOUNT_KIND, DynamoAccountRepository
 from servicejob.dal.activities import ACTIVITY_KIND, DynamoActivityRepository
 from servicejob.dal.assignment_rules import ASSIGNMENT_RULES_KIND, DynamoAssignmentRulesRepository
-from servicejob.dal.contacts import CONTACT_KIND
+from servicejob.dal.contacts import CONTACT_KIND, DynamoContactRepository
 from servicejob.dal.entity_store import EntityStore
+from servicejob.dal.exports import EXPORT_JOB_KIND, DynamoExportJobRepository
 from servicejob.dal.imports import (
     IMPORT_JOB_KIND,
     IMPORT_MAPPING_KIND,
@@ -19,10 +20,10 @@ from servicejob.dal.imports import (
     DynamoImportMappingRepository,
     S3TenantFiles,
 )
-from servicejob.dal.leads import LEAD_KIND
+from servicejob.dal.leads import LEAD_KIND, DynamoLeadRepository
 from servicejob.dal.match_keys import DynamoMatchKeyIndex
 from servicejob.dal.notifications import DynamoNotificationRepository
-from servicejob.dal.opportunities import OPPORTUNITY_KIND
+from servicejob.dal.opportunities import OPPORTUNITY_KIND, DynamoOpportunityRepository
 from servicejob.dal.pagination import CursorCodec
 from servicejob.dal.reminders import REMINDER_SETTINGS_KIND, DynamoReminderLedger, DynamoReminderSettingsRepository
 from servicejob.dal.sales_stages import SETTINGS_KIND, DynamoSalesStagesRepository
@@ -34,6 +35,7 @@ from servicejob.deployment_spec import USER_POOL
 from servicejob.domain.accounts import AccountRepository
 from servicejob.domain.activities import ActivityRepository
 from servicejob.domain.column_maps import ImportEntity
+from servicejob.domain.exports import ExportServices, ExportSources
 from servicejob.domain.imports import ImportServices
 from servicejob.domain.reminders import ReminderDelivery, ReminderLedger, ReminderSettingsRepository
 from servicejob.domain.tenants import TenantRepository
@@ -52,6 +54,7 @@ class Dependencies:
     schedule_groups: TenantScheduleGroups
     usage_keys: TenantUsageKeys
     imports: ImportServices
+    exports: ExportServices
     reminder_schedules: ReminderSchedules
     activities: ActivityRepository
     accounts: AccountRepository
@@ -104,6 +107,16 @@ def dependencies() -> Dependencies:
             assignment=DynamoAssignmentRulesRepository(store(ASSIGNMENT_RULES_KIND), clients, settings.table_name),
             settings=TenantBaseCurrency(tenants),
             match_index=DynamoMatchKeyIndex(clients, settings.table_name),
+        ),
+        exports=ExportServices(
+            jobs=DynamoExportJobRepository(store(EXPORT_JOB_KIND)),
+            files=S3TenantFiles(clients, settings.documents_bucket),
+            sources=ExportSources(
+                accounts=DynamoAccountRepository(record_stores[ImportEntity.ACCOUNTS]),
+                contacts=DynamoContactRepository(record_stores[ImportEntity.CONTACTS]),
+                leads=DynamoLeadRepository(record_stores[ImportEntity.LEADS]),
+                opportunities=DynamoOpportunityRepository(record_stores[ImportEntity.OPPORTUNITIES]),
+            ),
         ),
         reminder_schedules=ReminderSchedules(session.client("scheduler"), settings.scheduler_role_arn),
         activities=DynamoActivityRepository(EntityStore(clients, ACTIVITY_KIND, settings.table_name, cursors)),

@@ -18,11 +18,15 @@ import boto3
 import botocore.handlers
 import pytest
 from moto import mock_aws
+from moto.dynamodb.models import DynamoDBBackend
 from requests.structures import CaseInsensitiveDict
 from ulid import ULID
 
+from local import moto_transactions
+from local.lambda_dispatch import install_lambda_dispatch
 from servicejob.config import get_settings
 from servicejob.dal.table_spec import create_table_request
+from tests.integration.state_machines import create_state_machine, wait_until_no_execution_runs
 
 
 class DynamoDBCallCounter:
@@ -170,3 +174,51 @@ class ApiClient:
 @pytest.fixture
 def api(aws: None) -> ApiClient:
     return ApiClient()
+
+
+@dataclass
+class WorkflowRuns:
+    """In-process moto running the job state machines (ImportJob, ExportJob), their tasks dispatched to the
+    workflows function in-process, and the API calling them."""
+
+    region: str
+    arns: dict[str, str]
+    api: ApiClient
+
+
+JOB_STATE_MACHINES = {"ImportJob": "SJ_IMPORT_STATE_MACHINE_ARN", "ExportJob": "SJ_EXPORT_STATE_MACHINE_ARN"}
+
+
+@pytest.fixture
+def workflow_runs(monkeypatch: pytest.MonkeyPatch) -> Iterator[WorkflowRuns]:
+    from functions.api import wiring as api_wiring
+    from functions.workflows import wiring as workflow_wiring
+
+    # Jobs write in transactions; like the local runtime, skip moto's copy of the table per item.
+    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", moto_transactions.transact_write_items)
+    get_settings.cache_clear()
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        settings = get_settings()
+        region = settings.region
+        boto3.client("dynamodb", region_name=region).create_table(**create_table_request(settings.table_name))
+        boto3.client("s3", region_name=region).create_bucket(
+            Bucket=settings.documents_bucket, CreateBucketConfiguration={"LocationConstraint": region}
+        )
+        arns: dict[str, str] = {}
+        for name, variable in JOB_STATE_MACHINES.items():
+            arns[name] = create_state_machine(settings, name)
+            monkeypatch.setenv(variable, arns[name])
+        get_settings.cache_clear()
+        api_wiring.dependencies.cache_clear()
+        workflow_wiring.dependencies.cache_clear()
+        uninstall = install_lambda_dispatch(settings.stage)
+        try:
+            yield WorkflowRuns(region, arns, ApiClient())
+            for arn in arns.values():
+                wait_until_no_execution_runs(region, arn)
+        finally:
+            uninstall()
+            api_wiring.dependencies.cache_clear()
+            workflow_wiring.dependencies.cache_clear()
+    get_settings.cache_clear()
+

@@ -2,25 +2,14 @@
 (the ImportJob state machine, tasks dispatched in-process) → report → commit → the records exist; a retried
 commit writes nothing twice; a chunk that cannot be written leaves nothing half-imported."""
 
-import codecs
-import csv
-import io
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-import boto3
 import pytest
 import requests
-from moto import mock_aws
-from moto.dynamodb.models import DynamoDBBackend
 from ulid import ULID
 
-from local import moto_transactions
-from local.lambda_dispatch import install_lambda_dispatch
-from servicejob.config import get_settings
-from servicejob.dal.table_spec import create_table_request
-from tests.integration.state_machines import create_state_machine, wait_until_no_execution_runs
+from tests.integration.conftest import WorkflowRuns
 
 HUBSPOT_CONTACTS_HEADER = "Record ID,First Name,Last Name,Email,Phone Number,Job Title,Company Name\n"
 
@@ -69,35 +58,8 @@ class ImportEnv:
 
 
 @pytest.fixture
-def imports(monkeypatch: pytest.MonkeyPatch) -> Iterator[ImportEnv]:
-    from functions.api import wiring as api_wiring
-    from functions.workflows import wiring as workflow_wiring
-    from tests.integration.conftest import ApiClient
-
-    # A commit writes its rows in transactions; like the local runtime, skip moto's copy of the table per item.
-    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", moto_transactions.transact_write_items)
-    get_settings.cache_clear()
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-        settings = get_settings()
-        region = settings.region
-        boto3.client("dynamodb", region_name=region).create_table(**create_table_request(settings.table_name))
-        boto3.client("s3", region_name=region).create_bucket(
-            Bucket=settings.documents_bucket, CreateBucketConfiguration={"LocationConstraint": region}
-        )
-        state_machine_arn = create_state_machine(settings, "ImportJob")
-        monkeypatch.setenv("SJ_IMPORT_STATE_MACHINE_ARN", state_machine_arn)
-        get_settings.cache_clear()
-        api_wiring.dependencies.cache_clear()
-        workflow_wiring.dependencies.cache_clear()
-        uninstall = install_lambda_dispatch(settings.stage)
-        try:
-            yield ImportEnv(region, state_machine_arn, ApiClient())
-            wait_until_no_execution_runs(region, state_machine_arn)
-        finally:
-            uninstall()
-            api_wiring.dependencies.cache_clear()
-            workflow_wiring.dependencies.cache_clear()
-    get_settings.cache_clear()
+def imports(workflow_runs: WorkflowRuns) -> ImportEnv:
+    return ImportEnv(workflow_runs.region, workflow_runs.arns["ImportJob"], workflow_runs.api)
 
 
 def _account(env: ImportEnv, name: str) -> str:
@@ -318,55 +280,4 @@ def test_limits_and_states_answer_clear_problems(imports: ImportEnv):
     status, _, problem = imports.call(
         "POST", "/v1/imports", {"entity": "accounts", "mapping": "hubspot", "file_name": "x.csv"}, role="finance"
     )
-    assert status == 403
-
-
-def test_an_export_is_a_utf8_bom_csv_of_the_filtered_list_behind_a_short_lived_link(imports: ImportEnv):
-    # Given accounts with Chinese names, two of which match a name prefix
-    for name in ("香港會計師事務所有限公司", "香港貿易有限公司", "九龍貿易有限公司"):
-        _account(imports, name)
-    status, _, account = imports.call("POST", "/v1/accounts", {"name": "香港稅務顧問", "tags": ["vip", "稅務"]})
-    assert status == 201
-    # When finance (who may read accounts) exports the list filtered by name
-    status, _, exported = imports.call("GET", "/v1/exports", query={"entity": "accounts", "q": "香港"}, role="finance")
-    # Then it gets a download link to a file under its tenant's prefix
-    assert status == 200, exported
-    assert exported["rows"] == 3 and exported["file_name"].startswith("accounts-")
-    assert f"/{imports.api.tenant_id}/exports/" in exported["url"] and exported["expires_in_seconds"] <= 300
-    download = requests.get(exported["url"], timeout=10)
-    assert download.status_code == 200
-    # And the file is UTF-8 with a BOM, one row per matching account, lists joined
-    assert download.content.startswith(codecs.BOM_UTF8)
-    rows = list(csv.DictReader(io.StringIO(download.content.decode("utf-8-sig"))))
-    assert sorted(row["name"] for row in rows) == sorted(
-        ["香港貿易有限公司", "香港會計師事務所有限公司", "香港稅務顧問"]
-    )
-    assert next(row for row in rows if row["id"] == account["id"])["tags"] == "vip; 稅務"
-    # And filters that the list does not have are refused naming them
-    status, _, problem = imports.call("GET", "/v1/exports", query={"entity": "leads", "account_id": account["id"]})
-    assert status == 422 and problem["errors"][0]["field"] == "account_id"
-
-
-def test_the_import_fields_of_each_entity_say_what_a_column_map_can_feed(imports: ImportEnv):
-    # The fields are the ones a saved mapping may name, with what the row validation requires
-    status, _, described = imports.call("GET", "/v1/imports/fields", query={"entity": "opportunities"})
-    assert status == 200, described
-    fields = {field["name"]: field for field in described["fields"]}
-    assert described["entity"] == "opportunities"
-    assert [name for name, field in fields.items() if field["required"]] == ["name", "amount", "expected_close_date"]
-    assert {fields["account_name"]["one_of"], fields["account_id"]["one_of"]} == {"account"}
-    assert (fields["expected_close_date"]["kind"], fields["amount"]["kind"]) == ("date", "amount")
-    status, _, accounts = imports.call("GET", "/v1/imports/fields", query={"entity": "accounts"})
-    status_field = next(field for field in accounts["fields"] if field["name"] == "status")
-    assert status_field["kind"] == "choice" and status_field["choices"] == ["prospect", "active", "inactive"]
-    leads = imports.call("GET", "/v1/imports/fields", query={"entity": "leads"})[2]
-    columns = [{"column": field["name"], "field": field["name"]} for field in leads["fields"]]
-    status, _, saved = imports.call(
-        "POST", "/v1/import-mappings", {"name": "every lead field", "entity": "leads", "columns": columns}
-    )
-    assert status == 201, saved
-    # An unknown entity is refused naming it; finance may not import accounts, so is not told their fields
-    status, _, problem = imports.call("GET", "/v1/imports/fields", query={"entity": "invoices"})
-    assert status == 422 and problem["errors"][0]["field"] == "entity"
-    status, _, problem = imports.call("GET", "/v1/imports/fields", query={"entity": "accounts"}, role="finance")
     assert status == 403

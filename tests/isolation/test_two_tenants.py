@@ -88,6 +88,9 @@ def _import_job(owner: SignedIn) -> str:
 
 for _path in ("", "/errors", "/dry-run", "/commit"):
     CREATORS["/v1/imports/{import_id}" + _path] = _import_job
+CREATORS["/v1/exports/{export_id}"] = lambda owner: owner.call(
+    "POST", "/v1/exports", json={"entity": "accounts", "filters": {"q": "甲"}}
+).json()["id"]
 CREATORS["/v1/import-mappings/{mapping_id}"] = lambda owner: owner.call(
     "POST",
     "/v1/import-mappings",
@@ -191,6 +194,7 @@ def test_another_tenants_ids_answer_404_on_every_method(path, tenant_a: SignedIn
         "/v1/opportunities",
         "/v1/contacts",
         "/v1/imports",
+        "/v1/exports",
         "/v1/import-mappings",
         "/v1/activities",
     ],

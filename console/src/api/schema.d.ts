@@ -354,8 +354,26 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export a list (with the list's filters) as CSV: answers a short-lived download URL */
-        get: operations["export_list_v1_exports_get"];
+        /** The caller's export jobs, newest first */
+        get: operations["list_exports_v1_exports_get"];
+        put?: never;
+        /** Export a list with its filters as CSV (UTF-8 with BOM), in the background: answers the job; follow GET /v1/exports/{id} until it succeeded, then download. At most 1,000,000 rows */
+        post: operations["start_export_v1_exports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An export job: status and rows done; once succeeded, a short-lived download link */
+        get: operations["get_export_v1_exports__export_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2024,20 +2042,79 @@ export interface components {
              */
             account_id: string;
         };
-        /** ExportFile */
-        ExportFile: {
+        /** ExportDownload */
+        ExportDownload: {
             /** Expires In Seconds */
             expires_in_seconds: number;
             /** File Name */
             file_name: string;
-            /** Rows */
-            rows: number;
             /**
              * Url
              * @description GET it within expires_in_seconds; it is a download of the CSV
              */
             url: string;
         };
+        /** ExportFilters */
+        ExportFilters: {
+            /**
+             * Account Id
+             * @description Only this account's contacts or opportunities
+             */
+            account_id?: string | null;
+            /**
+             * Q
+             * @description Name prefix (accounts, contacts, leads)
+             */
+            q?: string | null;
+            /** @description Accounts by score (-score: highest first) */
+            sort?: components["schemas"]["AccountSort"] | null;
+            /** @description Only accounts of this scorecard tier */
+            tier?: components["schemas"]["Tier"] | null;
+        };
+        /** ExportJob */
+        ExportJob: {
+            /** Created At */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** @description Once succeeded: a short-lived link */
+            download?: components["schemas"]["ExportDownload"] | null;
+            entity: components["schemas"]["ImportEntity"];
+            /** @description Why the export failed */
+            failure?: components["schemas"]["ImportFailure"] | null;
+            filters: components["schemas"]["ExportFilters"];
+            /** Id */
+            id: string;
+            /**
+             * Rows Done
+             * @description Rows written so far; all of them once succeeded
+             * @default 0
+             */
+            rows_done: number;
+            status: components["schemas"]["ExportStatus"];
+            /** Updated At */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /** ExportJobInput */
+        ExportJobInput: {
+            entity: components["schemas"]["ImportEntity"];
+            /** @description The list's filters, as it takes them */
+            filters?: components["schemas"]["ExportFilters"];
+        };
+        /** ExportPage */
+        ExportPage: {
+            /** Items */
+            items: components["schemas"]["ExportJob"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * ExportStatus
+         * @enum {string}
+         */
+        ExportStatus: "queued" | "running" | "succeeded" | "failed";
         /** FieldChange */
         FieldChange: {
             /**
@@ -7940,15 +8017,11 @@ export interface operations {
             };
         };
     };
-    export_list_v1_exports_get: {
+    list_exports_v1_exports_get: {
         parameters: {
-            query: {
-                /** @description accounts, contacts, leads or opportunities */
-                entity: components["schemas"]["ImportEntity"];
-                /** @description Name prefix, as the list's q */
-                q?: string | null;
-                /** @description Only this account's contacts or opportunities */
-                account_id?: string | null;
+            query?: {
+                limit?: number;
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -7956,13 +8029,261 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The CSV, UTF-8 with BOM, written under the tenant's prefix */
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExportFile"];
+                    "application/json": components["schemas"]["ExportPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_export_v1_exports_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried start safe */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportJobInput"];
+            };
+        };
+        responses: {
+            /** @description Started; the rows are those the caller may list, as the list shows them */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or key scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicting request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, named in `errors` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_export_v1_exports__export_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Export job id (ULID) */
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
                 };
             };
             /** @description Malformed request */

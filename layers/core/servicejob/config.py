@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     tenant_role_arn: str = "arn:aws:iam::123456789012:role/servicejob-tenant-data"
     onboarding_state_machine_arn: str = ""
     import_state_machine_arn: str = ""
+    export_state_machine_arn: str = ""
     scheduler_role_arn: str = "arn:aws:iam::123456789012:role/servicejob-scheduler"
     # API Gateway usage plan id per tenant tier, JSON {"basic": "abc123", ...}; empty (locally): no usage keys.
     usage_plan_ids: dict[str, str] = {}

@@ -51,6 +51,7 @@ STATE_MACHINES: dict[str, StateMachineSpec] = {
     for spec in (
         StateMachineSpec("TenantOnboarding", "tenant_onboarding.asl.json", {"WorkflowsFunctionArn": "workflows"}),
         StateMachineSpec("ImportJob", "import_job.asl.json", {"WorkflowsFunctionArn": "workflows"}),
+        StateMachineSpec("ExportJob", "export_job.asl.json", {"WorkflowsFunctionArn": "workflows"}),
     )
 }
 

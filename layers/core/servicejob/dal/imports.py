@@ -1,5 +1,5 @@
-"""Import jobs, their row errors and saved column mappings in DynamoDB; the uploaded files in S3; the runs
-in Step Functions.
+"""Import jobs, their row errors and saved column mappings in DynamoDB; the uploaded files (and the
+exports' files) in S3; the runs in Step Functions.
 
 - job: `{t}#import#{id}` / META (EntityStore, listed newest first on GSI1)
 - row errors of a job: `{t}#import#{id}#errors` / `{line:08d}`, one item per invalid row, one Query per page
@@ -255,22 +255,46 @@ class S3TenantFiles:
             raise
         return response["Body"].read()
 
-    def write(self, ctx: TenantContext, key: str, body: bytes, content_type: str, tags: Mapping[str, str]) -> None:
+    # ---- exports: one multipart upload, part by part (servicejob.domain.exports) ---------------------------
+    def start_upload(self, ctx: TenantContext, key: str, content_type: str, tags: Mapping[str, str]) -> str:
         self._check(ctx, key)
-        self._clients.s3(ctx.tenant_id).put_object(
+        return self._clients.s3(ctx.tenant_id).create_multipart_upload(
             Bucket=self._bucket,
             Key=key,
-            Body=body,
             ContentType=content_type,
             Tagging="&".join(f"{_quote(name)}={_quote(value)}" for name, value in tags.items()),
-        )
+        )["UploadId"]
+
+    def upload_part(self, ctx: TenantContext, key: str, upload_id: str, number: int, body: bytes) -> str:
+        """Uploading a part number again replaces it: what makes a retried export task safe."""
+        self._check(ctx, key)
+        return self._clients.s3(ctx.tenant_id).upload_part(
+            Bucket=self._bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body
+        )["ETag"]
+
+    def complete_upload(self, ctx: TenantContext, key: str, upload_id: str, parts: list[dict[str, Any]]) -> None:
+        self._check(ctx, key)
+        client = self._clients.s3(ctx.tenant_id)
+        try:
+            client.complete_multipart_upload(
+                Bucket=self._bucket,
+                Key=key,
+                UploadId=upload_id,
+                MultipartUpload={"Parts": [{"PartNumber": p["number"], "ETag": p["etag"]} for p in parts]},
+            )
+        except ClientError as error:
+            # A retry after the completion went through but its job update did not: the file is there.
+            if error.response["Error"]["Code"] != "NoSuchUpload" or self.size_and_etag(ctx, key) is None:
+                raise
 
 
 def _quote(text: str) -> str:
     return quote(text, safe="")
 
 
-class StepFunctionsImportRuns:
+class StepFunctionsJobRuns:
+    """Starts a job's state machine (ImportJob, ExportJob); the execution name makes a retried start a no-op."""
+
     def __init__(self, sfn_client, state_machine_arn: str):
         self._sfn = sfn_client
         self._arn = state_machine_arn

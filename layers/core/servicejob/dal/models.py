@@ -332,6 +332,27 @@ class ImportJobItem(EntityItem, discriminator="import"):
     committed_by = UnicodeAttribute(null=True)  # the user whose commit writes the records (their actor)
 
 
+class ExportJobItem(EntityItem, discriminator="export"):
+    """An export: `{t}#export#{id}` / META, listed per requester on GSI3; the CSV is {t}/exports/{id}.csv."""
+
+    entity = UnicodeAttribute()
+    filters = JSONAttribute()  # the list's filters: {q, account_id, sort, tier}
+    status = UnicodeAttribute()
+    rows_done = NumberAttribute(default=0)
+    file_name = UnicodeAttribute()
+    failure = JSONAttribute(null=True)  # {field, message, code}
+    # The requester as they were, whose list the export is (auth.visibility applies to it).
+    requested_by = UnicodeAttribute()
+    requested_role = UnicodeAttribute(null=True)
+    requested_team = UnicodeAttribute(null=True)
+    requested_scopes = ListAttribute(of=UnicodeAttribute, default=list)
+    # The multipart upload and how far it got: every part recorded, and the list's cursor after the last.
+    upload_id = UnicodeAttribute(null=True)
+    parts = JSONAttribute(null=True)  # [{number, etag}]
+    next_cursor = UnicodeAttribute(null=True)
+    rows_written = NumberAttribute(default=0)
+
+
 class ImportRowErrorsItem(Item, discriminator="import_row_errors"):
     line = NumberAttribute()
     errors = JSONAttribute()  # [{field, column, message, code}]
