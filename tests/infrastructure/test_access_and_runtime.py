@@ -207,7 +207,7 @@ def test_gateway_answers_its_own_errors_as_the_apis_problem_details(synthesized)
         assert json.loads(configured["ResponseTemplates"]["application/json"]) == problem.body()
 
 
-def test_the_api_may_start_exactly_the_onboarding_and_import_state_machines(synthesized):
+def test_the_api_may_start_exactly_the_onboarding_import_and_export_state_machines(synthesized):
     started = [
         resource
         for _, statement in _statements(synthesized)
@@ -215,9 +215,34 @@ def test_the_api_may_start_exactly_the_onboarding_and_import_state_machines(synt
         for resource in _as_list(statement["Resource"])
     ]
     names = json.dumps(started)
-    assert len(started) == 2
-    for name in ("TenantOnboarding", "ImportJob"):
+    assert len(started) == 3
+    for name in ("TenantOnboarding", "ImportJob", "ExportJob"):
         assert name in names
+
+
+def test_export_files_are_written_only_through_the_tenant_role_and_expire(synthesized):
+    # Given every statement with an S3 object action on the documents bucket (or on any bucket)
+    object_statements = [
+        (name, statement)
+        for name, statement in _statements(synthesized)
+        if any(action.startswith("s3:") and "Object" in action for action in _as_list(statement.get("Action", [])))
+        and ("Documents" in json.dumps(statement.get("Resource")) or statement.get("Resource") == "*")
+    ]
+    # Then only the tenant role has them (the workflows function writes exports under the tenant's prefix as
+    # the tenant), and they include the multipart upload's s3:PutObject
+    assert [name for name, _ in object_statements if not name.startswith("data/TenantData")] == []
+    assert any("s3:PutObject" in _as_list(statement["Action"]) for _, statement in object_statements)
+    # And the documents bucket expires tagged exports after a week and aborts unfinished uploads after a day
+    [bucket] = [
+        resource["Properties"]
+        for resource in synthesized.template("data").find_resources("AWS::S3::Bucket").values()
+        if "LifecycleConfiguration" in resource["Properties"]
+        and any(rule["Id"] == "expire-exports" for rule in resource["Properties"]["LifecycleConfiguration"]["Rules"])
+    ]
+    rules = {rule["Id"]: rule for rule in bucket["LifecycleConfiguration"]["Rules"]}
+    assert rules["expire-exports"]["ExpirationInDays"] == 7
+    assert rules["expire-exports"]["TagFilters"] == [{"Key": "servicejob:kind", "Value": "export"}]
+    assert rules["abort-uploads"]["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
 
 
 def test_reminder_schedules_invoke_only_the_workflows_function_through_the_scheduler_role(synthesized):
