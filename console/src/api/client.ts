@@ -64,6 +64,9 @@ export type MergeResult = Schemas["MergeResult"];
 export type ImportEntity = Schemas["ImportEntity"];
 export type ImportJob = Schemas["ImportJob"];
 export type ImportJobInput = Schemas["ImportJobInput"];
+export type ExportJob = Schemas["ExportJob"];
+export type ExportJobInput = Schemas["ExportJobInput"];
+export type ExportFilters = Schemas["ExportFilters"];
 export type ImportMapping = Schemas["ImportMapping"];
 export type ImportMappingInput = Schemas["ImportMappingInput"];
 export type RowDuplicates = Schemas["RowDuplicates"];
@@ -253,9 +256,12 @@ export function createApi(options: ApiOptions) {
       ),
   };
 
-  /** A CSV of the filtered list: answers a short-lived download link. */
-  const exportList = (entity: ImportEntity, filters: { q?: string; account_id?: string }) =>
-    body(client.GET("/v1/exports", { params: { query: { entity, ...filters } } }));
+  /** A CSV of the filtered list, written in the background: start it, then follow it until it links the file. */
+  const exports = {
+    start: (input: ExportJobInput, idempotencyKey: string) =>
+      body(client.POST("/v1/exports", { params: { header: { "idempotency-key": idempotencyKey } }, body: input })),
+    get: (id: string) => body(client.GET("/v1/exports/{export_id}", { params: { path: { export_id: id } } })),
+  };
 
   const contacts = {
     list: (query: PageQuery & { q?: string | null }) => body(client.GET("/v1/contacts", { params: { query } })),
@@ -457,7 +463,7 @@ export function createApi(options: ApiOptions) {
     accounts,
     imports,
     importMappings,
-    exportList,
+    exports,
     activities,
     quotes,
     contacts,

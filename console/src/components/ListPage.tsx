@@ -4,7 +4,7 @@ import { Button, Flex, Input, Space, Typography } from "antd";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
-import type { ImportEntity, Permission } from "../api/client";
+import type { ExportFilters, ImportEntity, Permission } from "../api/client";
 import { useMe } from "../auth/AuthProvider";
 import { CursorPager, useCursorPages } from "./CursorPager";
 import { ErrorAlert } from "./ErrorAlert";
@@ -64,8 +64,10 @@ interface ListPageProps<T> {
   /** Rows to show instead of the page's items (a filter applied to the fetched page). */
   rows?: T[];
   actions?: ReactNode;
-  /** An "Export CSV" button for the list as searched (the export takes the search, not the other filters). */
+  /** An "Export CSV" button for the list as searched and filtered: `exportFilters` are the list's other
+   * filters the export takes (accounts: sort, tier). */
   exportAs?: ImportEntity;
+  exportFilters?: ExportFilters;
   /** The "New …" button, for those who may write. */
   create?: { permission: Permission; path: string; label: string };
   caption?: string;
@@ -85,6 +87,7 @@ export function ListPage<T>({
   rows,
   actions,
   exportAs,
+  exportFilters,
   create,
   caption,
 }: ListPageProps<T>) {
@@ -116,7 +119,7 @@ export function ListPage<T>({
           )}
           {filters}
           {actions}
-          {exportAs && <ExportButton entity={exportAs} q={q} />}
+          {exportAs && <ExportButton entity={exportAs} filters={{ ...(q ? { q } : {}), ...exportFilters }} />}
           {create && me.permissions.includes(create.permission) && (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(create.path)}>
               {create.label}

@@ -29,6 +29,7 @@ export default function AccountsListPage() {
     <>
       <ListPage<Account>
         exportAs="accounts"
+        exportFilters={{ ...(sort ? { sort: sort as AccountSort } : {}), ...(tier ? { tier: tier as Tier } : {}) }}
         title={t("accounts.title")}
         list={list}
         searchLabel={byScore ? undefined : t("accounts.search")}
