@@ -1,9 +1,11 @@
-"""The CSV import figures `scripts/bench` prints: rows per second of a 10,000-row HubSpot companies export
-(Chinese names, UTF-8 with BOM), dry run and commit, and the DynamoDB calls the commit makes per 100 rows.
+"""The CSV import and export figures `scripts/bench` prints: rows per second of a 10,000-row HubSpot companies
+export (Chinese names, UTF-8 with BOM), dry run and commit, and the DynamoDB calls the commit makes per 100
+rows; then rows per second of exporting those 10,000 accounts again (the export job's task: 50 list pages,
+one multipart upload).
 
 Over in-process moto (so the seconds are moto's, not DynamoDB's: they compare runs of this code, not
 deployments). The job is created through the API handler, the file PUT through its presigned URL, and the
-dry run and commit are the workflow tasks' domain functions, called directly (the state machine only
+dry run, commit and export are the workflow tasks' domain functions, called directly (the state machine only
 sequences them). Timings are reported, never asserted.
 """
 
@@ -65,7 +67,7 @@ def import_figures() -> dict:
     from local import moto_transactions
     from servicejob.config import get_settings
     from servicejob.dal.table_spec import create_table_request
-    from servicejob.domain import imports
+    from servicejob.domain import exports, imports
     from servicejob.tenancy.context import system_context
 
     counter = integration.DYNAMODB_CALLS
@@ -81,6 +83,7 @@ def import_figures() -> dict:
         api_wiring.dependencies.cache_clear()
         workflow_wiring.dependencies.cache_clear()
         api_wiring.dependencies().import_runs = _NoRuns()
+        api_wiring.dependencies().export_runs = _NoRuns()
         api = integration.ApiClient()
         status, _, created = api.call(
             "POST", "/v1/imports", {"entity": "accounts", "mapping": "hubspot", "file_name": "companies.csv"}
@@ -109,6 +112,19 @@ def import_figures() -> dict:
         counter.active = False
         assert done and job.rows_committed == ROWS, job
         calls = dict(counter.calls)
+
+        status, _, export_job = api.call("POST", "/v1/exports", {"entity": "accounts"})
+        assert status == 202, export_job
+        counter.reset()
+        counter.active = True
+        began = time.perf_counter()
+        exported, done = exports.run_export(
+            system_context(api.tenant_id, "exports"), workflow_wiring.dependencies().exports, export_job["id"]
+        )
+        export_seconds = time.perf_counter() - began
+        counter.active = False
+        assert done and exported.rows_done == ROWS, exported
+        export_calls = dict(counter.calls)
         api_wiring.dependencies.cache_clear()
         workflow_wiring.dependencies.cache_clear()
     get_settings.cache_clear()
@@ -122,6 +138,11 @@ def import_figures() -> dict:
         "import_rows_per_s": round(ROWS / (dry_run_seconds + commit_seconds)),
         "import_commit_dynamodb_calls_per_100_rows": round(sum(calls.values()) * 100 / ROWS, 1),
         "import_commit_dynamodb_operations": calls,
+        "export_rows": ROWS,
+        "export_s": round(export_seconds, 2),
+        "export_rows_per_s": round(ROWS / export_seconds),
+        "export_parts": len(exported.parts),
+        "export_dynamodb_operations": export_calls,
         "over": "in-process moto",
     }
 

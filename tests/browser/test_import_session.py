@@ -98,12 +98,14 @@ def test_a_hubspot_export_is_checked_imported_and_its_duplicate_merged(
     for name in (IMPORTED_DUPLICATE, "新界物流有限公司", "港島顧問有限公司", ON_RECORD):
         expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
     screenshots.take(page, "accounts after import")
-    # And "Export CSV" downloads the list as a UTF-8 CSV holding them
+    # And "Export CSV" runs an export job, then downloads the list as a UTF-8 CSV holding them
     with page.expect_download() as download:
         page.get_by_role("button", name="Export CSV").click()
     exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
     for name in (IMPORTED_DUPLICATE, "新界物流有限公司", "港島顧問有限公司", ON_RECORD):
         assert name in exported, exported
+    # And a link to the file stays beside the button
+    expect(page.get_by_role("link", name=re.compile(r"^Download accounts-.*\.csv$"))).to_be_visible()
 
     # When the owner opens the account on record, sees the imported duplicate, and keeps the imported one
     page.get_by_role("link", name=ON_RECORD, exact=True).click()
