@@ -80,7 +80,9 @@ def test_an_export_job_writes_the_filtered_list_as_a_utf8_bom_csv_behind_a_short
     assert job["download"]["file_name"].startswith("accounts-") and job["download"]["expires_in_seconds"] <= 300
     assert f"/{owner.api.tenant_id}/exports/{job['id']}.csv" in job["download"]["url"]
     # And the file holds one row per matching account, in the model's columns, lists joined
-    assert sorted(row["name"] for row in rows) == sorted(["香港貿易有限公司", "香港會計師事務所有限公司", "香港稅務顧問"])
+    assert sorted(row["name"] for row in rows) == sorted(
+        ["香港貿易有限公司", "香港會計師事務所有限公司", "香港稅務顧問"]
+    )
     assert next(row for row in rows if row["id"] == tagged["id"])["tags"] == "vip; 稅務"
     assert "billing_address.city" in rows[0] and "scorecard.tier" in rows[0]
     # And it is in finance's own exports, not in the owner's
