@@ -56,6 +56,7 @@ export function ExportButton({ entity, filters }: { entity: ImportEntity; filter
   const start = async () => {
     setStarting(true);
     try {
+      // A key per click, not per body: exporting the same list again later means a fresh file.
       const started = await api.exports.start({ entity, filters }, newIdempotencyKey());
       downloaded.current = null;
       setJobId(started.id);
