@@ -221,4 +221,3 @@ def workflow_runs(monkeypatch: pytest.MonkeyPatch) -> Iterator[WorkflowRuns]:
             api_wiring.dependencies.cache_clear()
             workflow_wiring.dependencies.cache_clear()
     get_settings.cache_clear()
-
