@@ -147,3 +147,32 @@ def test_followers_hear_of_stage_and_owner_changes_and_a_new_owner_that_it_is_th
     assert stage_notice["params"]["stage"] == "proposal" and stage_notice["actor"] == f"user:{api.principal_id}"
     assert [(n["kind"], n["entity"]) for n in inbox(api, new_owner)] == [("record.assigned", f"account/{account_id}")]
     assert api.call("GET", "/v1/notifications")[2]["items"] == []
+
+
+def test_a_user_reads_whether_they_follow_a_record(api):
+    opportunity_id = make_record(api, "opportunities")
+    follower = as_user(api, add_user(api))
+    path = f"/v1/opportunities/{opportunity_id}/followers/me"
+    assert follower.call("GET", path)[2] == {"following": False}
+    assert follower.call("PUT", path)[0] == 204
+    assert follower.call("GET", path)[2] == {"following": True}
+    # Each user answers for themselves: the owner does not follow it
+    assert api.call("GET", path)[2] == {"following": False}
+    assert follower.call("DELETE", path)[0] == 204
+    assert follower.call("GET", path)[2] == {"following": False}
+    assert api.call("GET", f"/v1/opportunities/{ULID()}/followers/me")[0] == 404
+
+
+def test_a_retried_comment_with_the_same_idempotency_key_is_posted_once(api):
+    lead_id, account_id = make_record(api, "leads"), make_record(api, "accounts")
+    mentioned = add_user(api)
+    body, key = {"body": "請 @李小明 回電", "mentions": [mentioned["id"]]}, {"Idempotency-Key": str(ULID())}
+    first = api.call("POST", f"/v1/leads/{lead_id}/comments", body, headers=key)
+    again = api.call("POST", f"/v1/leads/{lead_id}/comments", body, headers=key)
+    assert (first[0], again[0]) == (201, 201) and again[2] == first[2]
+    assert [c["id"] for c in api.call("GET", f"/v1/leads/{lead_id}/comments")[2]["items"]] == [first[2]["id"]]
+    assert len(inbox(api, mentioned)) == 1
+    # The same key on another record is another request: refused, naming the header
+    status, _, problem = api.call("POST", f"/v1/accounts/{account_id}/comments", body, headers=key)
+    assert status == 422 and [e["field"] for e in problem["errors"]] == ["Idempotency-Key"]
+    assert api.call("GET", f"/v1/accounts/{account_id}/comments")[2]["items"] == []

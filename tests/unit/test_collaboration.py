@@ -45,6 +45,9 @@ class Followers:
     def unfollow(self, ctx, record, user_id):
         self.by_record.get(record.entity, []).remove(user_id)
 
+    def is_following(self, ctx, record, user_id):
+        return user_id in self.by_record.get(record.entity, [])
+
     def followers(self, ctx, record):
         return self.by_record.get(record.entity, [])
 

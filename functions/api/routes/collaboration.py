@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
@@ -21,6 +21,10 @@ RecordId = Annotated[str, Path(pattern=ID_PATTERN, description="The record's id 
 class CommentPage(BaseModel):
     items: list[collaboration.Comment]
     next_cursor: str | None
+
+
+class FollowState(BaseModel):
+    following: bool
 
 
 def _lookups() -> dict[RecordType, collaboration.RecordLookup]:
@@ -43,21 +47,39 @@ def router_for(record_type: RecordType, tag: str) -> APIGatewayRouter:
         tags=[tag],
         responses=responses(201, "The comment"),
     )
-    def add_comment(record_id: RecordId, comment: collaboration.CommentInput) -> Response[collaboration.Comment]:
-        deps = dependencies()
-        created = collaboration.add_comment(
-            tenant_context(router),
-            _lookups(),
-            deps.comments,
-            deps.followers,
-            deps.notifications,
-            deps.mailer,
-            deps.users,
-            record_type,
-            record_id,
-            comment,
+    def add_comment(
+        record_id: RecordId,
+        comment: collaboration.CommentInput,
+        idempotency_key: Annotated[
+            str | None, Header(alias="Idempotency-Key", max_length=200, description="Makes a retried post safe")
+        ] = None,
+    ) -> Response[collaboration.Comment]:
+        ctx, deps = tenant_context(router), dependencies()
+
+        def add() -> dict:
+            created = collaboration.add_comment(
+                ctx,
+                _lookups(),
+                deps.comments,
+                deps.followers,
+                deps.notifications,
+                deps.mailer,
+                deps.users,
+                record_type,
+                record_id,
+                comment,
+            )
+            return created.model_dump(mode="json")
+
+        if idempotency_key:
+            # The record is part of the body, so one key reused on another record is refused, not replayed.
+            request = {"record": f"{name}/{record_id}"} | comment.model_dump(mode="json")
+            created = deps.idempotency.run(ctx, "comments.add", idempotency_key, request, add)
+        else:
+            created = add()
+        return Response(
+            status_code=201, body=collaboration.Comment.model_validate(created), content_type="application/json"
         )
-        return Response(status_code=201, body=created, content_type="application/json")
 
     @router.get(
         "/<record_id>/comments",
@@ -74,6 +96,19 @@ def router_for(record_type: RecordType, tag: str) -> APIGatewayRouter:
             tenant_context(router), _lookups(), dependencies().comments, record_type, record_id, limit, cursor
         )
         return CommentPage(items=page.items, next_cursor=page.next_cursor)
+
+    @router.get(
+        "/<record_id>/followers/me",
+        summary=f"Whether the calling user follows a {name}",
+        tags=[tag],
+        responses=responses(200, "Following or not"),
+    )
+    def following(record_id: RecordId) -> FollowState:
+        return FollowState(
+            following=collaboration.is_following(
+                tenant_context(router), _lookups(), dependencies().followers, record_type, record_id
+            )
+        )
 
     @router.put(
         "/<record_id>/followers/me",

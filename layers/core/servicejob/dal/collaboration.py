@@ -74,6 +74,18 @@ class DynamoFollowerRepository:
             },
         )
 
+    def is_following(self, ctx: TenantContext, record: Record, user_id: str) -> bool:
+        response = self._clients.dynamodb(ctx.tenant_id).get_item(
+            TableName=self._table,
+            Key={
+                table_spec.PK: {"S": keys.followers_pk(ctx.tenant_id, record.type.value, record.id)},
+                table_spec.SK: {"S": user_id},
+            },
+            ProjectionExpression="#sk",
+            ExpressionAttributeNames={"#sk": table_spec.SK},
+        )
+        return "Item" in response
+
     def followers(self, ctx: TenantContext, record: Record) -> list[str]:
         request: dict[str, Any] = {
             "TableName": self._table,

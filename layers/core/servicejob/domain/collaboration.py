@@ -93,6 +93,7 @@ class CommentRepository(Protocol):
 class FollowerRepository(Protocol):
     def follow(self, ctx: TenantContext, record: Record, user_id: str) -> None: ...
     def unfollow(self, ctx: TenantContext, record: Record, user_id: str) -> None: ...
+    def is_following(self, ctx: TenantContext, record: Record, user_id: str) -> bool: ...
     def followers(self, ctx: TenantContext, record: Record) -> list[str]: ...
 
 
@@ -188,6 +189,18 @@ def unfollow(
     """Idempotent: unfollowing a record one does not follow succeeds."""
     user_id = _own_user_id(ctx)
     followers.unfollow(ctx, record_of(ctx, lookups, record_type, record_id), user_id)
+
+
+def is_following(
+    ctx: TenantContext,
+    lookups: Mapping[RecordType, RecordLookup],
+    followers: FollowerRepository,
+    record_type: RecordType,
+    record_id: str,
+) -> bool:
+    """Whether the calling user follows the record (so the console can show Follow or Following)."""
+    user_id = _own_user_id(ctx)
+    return followers.is_following(ctx, record_of(ctx, lookups, record_type, record_id), user_id)
 
 
 # Whose record it is, per type: the field "assign" changes.
