@@ -113,6 +113,10 @@ export type QuoteInput = Schemas["QuoteInput"];
 export type QuotePatch = Schemas["QuotePatch"];
 export type QuoteLine = Schemas["QuoteLine"];
 export type QuoteLineInput = Schemas["QuoteLineInput"];
+export type Comment = Schemas["Comment"];
+export type CommentInput = Schemas["CommentInput"];
+/** The records people discuss and follow, by their collection in the API's paths. */
+export type DiscussedCollection = "accounts" | "contacts" | "leads" | "opportunities";
 
 /** One page's query: `limit` (default 50, max 200) and the cursor the last page returned. */
 export interface PageQuery {
@@ -443,6 +447,35 @@ export function createApi(options: ApiOptions) {
     },
   };
 
+  // The same routes on each collection; typed once through the accounts' paths.
+  const collaboration = {
+    comments: (collection: DiscussedCollection, id: string, query: PageQuery) =>
+      body(
+        client.GET(`/v1/${collection}/{record_id}/comments` as "/v1/accounts/{record_id}/comments", {
+          params: { path: { record_id: id }, query },
+        }),
+      ),
+    addComment: (collection: DiscussedCollection, id: string, input: CommentInput, idempotencyKey: string) =>
+      body(
+        client.POST(`/v1/${collection}/{record_id}/comments` as "/v1/accounts/{record_id}/comments", {
+          params: { path: { record_id: id }, header: { "idempotency-key": idempotencyKey } },
+          body: input,
+        }),
+      ),
+    following: (collection: DiscussedCollection, id: string) =>
+      body(
+        client.GET(`/v1/${collection}/{record_id}/followers/me` as "/v1/accounts/{record_id}/followers/me", {
+          params: { path: { record_id: id } },
+        }),
+      ).then((state) => state.following),
+    /** Follow (true) or stop following (false); both idempotent. */
+    setFollowing: (collection: DiscussedCollection, id: string, following: boolean) => {
+      const path = `/v1/${collection}/{record_id}/followers/me` as "/v1/accounts/{record_id}/followers/me";
+      const params = { params: { path: { record_id: id } } };
+      return settle(following ? client.PUT(path, params) : client.DELETE(path, params)).then(() => undefined);
+    },
+  };
+
   const reports = {
     get: <N extends ReportName>(name: N, query: ReportQuery): Promise<Reports[N]> =>
       body(client.GET(`/v1/reports/${name}` as "/v1/reports/funnel", { params: { query } })) as Promise<Reports[N]>,
@@ -461,6 +494,7 @@ export function createApi(options: ApiOptions) {
 
   return {
     accounts,
+    collaboration,
     imports,
     importMappings,
     exports,

@@ -68,3 +68,15 @@ export function UserSelect({ value, ...props }: UserSelectProps) {
     />
   );
 }
+
+/** Who did something, from an actor ("user:{id}", "apikey:{id}" or a bare user id): "you", a user's name, or the actor. */
+export function useActorName() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const { nameOf } = useUsers();
+  return (actor: string) => {
+    const [kind, id] = actor.includes(":") ? actor.split(":", 2) : ["user", actor];
+    if (kind === "user" && id === me.user?.id) return t("accounts.you");
+    return kind === "user" ? nameOf(id) : actor;
+  };
+}

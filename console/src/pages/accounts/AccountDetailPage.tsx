@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate, useParams, useSearchParams } from "react-router";
 import type { AuditEntry } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
+import { Discussion } from "../../collaboration/Discussion";
 import { DeleteRecordDialog } from "../../components/DeleteRecordDialog";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { useTenantFormat } from "../../format/useTenantFormat";
@@ -89,6 +90,7 @@ export default function AccountDetailPage() {
       <AccountScorecard account={account.data} />
       <AccountDuplicates account={account.data} />
       <RelatedRecords accountId={data.id} tab={params.get("tab")} onTab={(tab) => setParams({ tab }, { replace: true })} />
+      <Discussion collection="accounts" recordId={data.id} />
       {me.permissions.includes("audit:read") && <History accountId={data.id} version={data.version} />}
       <DeleteRecordDialog
         open={confirmingDelete}

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate, useParams, useSearchParams } from "react-router";
 import type { Contact, Tagged } from "../../api/client";
 import { useApi } from "../../auth/AuthProvider";
+import { Discussion } from "../../collaboration/Discussion";
 import { AccountSelect } from "../../components/AccountSelect";
 import { LoadedRecord, RecordFormCard, useRecordSaved } from "../../components/RecordFormPage";
 import { UserSelect } from "../../components/users";
@@ -18,7 +19,13 @@ export default function ContactFormPage() {
   const api = useApi();
   return (
     <LoadedRecord resource="contacts" id={contactId} get={api.contacts.get}>
-      {(loaded, reload) => <ContactForm key={contactId} loaded={loaded} onReload={reload} />}
+      {(loaded, reload) => (
+        <Space direction="vertical" size="large" style={{ width: "100%" }}>
+          <ContactForm key={contactId} loaded={loaded} onReload={reload} />
+          {/* A contact has no page of its own: its edit page is where it is discussed. */}
+          {contactId && <Discussion collection="contacts" recordId={contactId} />}
+        </Space>
+      )}
     </LoadedRecord>
   );
 }

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { etagOf, type LeadConversion } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
+import { Discussion } from "../../collaboration/Discussion";
 import { DeleteRecordDialog } from "../../components/DeleteRecordDialog";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { useUsers } from "../../components/users";
@@ -46,74 +47,77 @@ export default function LeadDetailPage() {
   };
 
   return (
-    <Card>
-      <Flex justify="space-between" align="center" wrap gap={16}>
-        <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>
-          {data.company_name}
-        </Typography.Title>
-        {canWrite && (
-          <Space>
-            {!converted && (
-              <Button type="primary" onClick={() => setConverting(true)}>
-                {t("convert.open")}
+    <Space direction="vertical" size="large" style={{ width: "100%" }}>
+      <Card>
+        <Flex justify="space-between" align="center" wrap gap={16}>
+          <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>
+            {data.company_name}
+          </Typography.Title>
+          {canWrite && (
+            <Space>
+              {!converted && (
+                <Button type="primary" onClick={() => setConverting(true)}>
+                  {t("convert.open")}
+                </Button>
+              )}
+              <Button onClick={() => navigate(`/leads/${data.id}/edit`)}>
+                {t("common.edit")}
               </Button>
-            )}
-            <Button onClick={() => navigate(`/leads/${data.id}/edit`)}>
-              {t("common.edit")}
-            </Button>
-            <Button danger onClick={() => setConfirmingDelete(true)}>
-              {t("common.delete")}
-            </Button>
-          </Space>
+              <Button danger onClick={() => setConfirmingDelete(true)}>
+                {t("common.delete")}
+              </Button>
+            </Space>
+          )}
+        </Flex>
+        <PossibleDuplicates subject="lead" style={{ marginTop: 16 }} />
+        {converted && (
+          <Alert
+            type="success"
+            style={{ marginTop: 16 }}
+            title={t("convert.convertedOn", { date: data.converted_at ? format.dateTime(data.converted_at) : "" })}
+            description={<ConvertedLinksList links={convertedLinks(data)} />}
+          />
         )}
-      </Flex>
-      <PossibleDuplicates subject="lead" style={{ marginTop: 16 }} />
-      {converted && (
-        <Alert
-          type="success"
-          style={{ marginTop: 16 }}
-          title={t("convert.convertedOn", { date: data.converted_at ? format.dateTime(data.converted_at) : "" })}
-          description={<ConvertedLinksList links={convertedLinks(data)} />}
+        <Descriptions column={1} style={{ marginTop: 16 }} bordered size="small">
+          <Descriptions.Item label={t("leads.status")}>
+            <Tag color={statusColor(data.status)}>{t(`leads.statuses.${data.status}`, { defaultValue: data.status })}</Tag>
+          </Descriptions.Item>
+          <Descriptions.Item label={t("sales.owner")}>
+            <span data-testid="lead-owner">{data.owner_user_id ? nameOf(data.owner_user_id) : t("leads.unassigned")}</span>
+          </Descriptions.Item>
+          <Descriptions.Item label={t("leads.contactName")}>{data.contact_name ?? none}</Descriptions.Item>
+          <Descriptions.Item label={t("accounts.email")}>{data.email ?? none}</Descriptions.Item>
+          <Descriptions.Item label={t("accounts.phone")}>{data.phone ?? none}</Descriptions.Item>
+          <Descriptions.Item label={t("sales.businessLine")}>{data.business_line ?? none}</Descriptions.Item>
+          <Descriptions.Item label={t("sales.region")}>{data.region ?? none}</Descriptions.Item>
+          <Descriptions.Item label={t("sales.branch")}>{data.branch ?? none}</Descriptions.Item>
+          <Descriptions.Item label={t("leads.source")}>{t(`leads.sources.${data.source ?? "other"}`)}</Descriptions.Item>
+          <Descriptions.Item label={t("accounts.notes")}>
+            <span style={{ whiteSpace: "pre-wrap" }}>{data.notes ?? none}</span>
+          </Descriptions.Item>
+          <Descriptions.Item label={t("accounts.created")}>{format.dateTime(data.created_at)}</Descriptions.Item>
+          <Descriptions.Item label={t("accounts.updated")}>{format.dateTime(data.updated_at)}</Descriptions.Item>
+        </Descriptions>
+        {converting && (
+          <ConvertLeadDialog
+            lead={lead.data}
+            onClose={() => setConverting(false)}
+            onConverted={onConverted}
+            reload={() => lead.refetch().then((result) => result.data)}
+          />
+        )}
+        <DeleteRecordDialog
+          open={confirmingDelete}
+          onClose={() => setConfirmingDelete(false)}
+          resource="leads"
+          id={data.id}
+          name={data.company_name}
+          remove={() => api.leads.remove(data.id, etag)}
+          then="/leads"
+          onRefused={() => void lead.refetch()}
         />
-      )}
-      <Descriptions column={1} style={{ marginTop: 16 }} bordered size="small">
-        <Descriptions.Item label={t("leads.status")}>
-          <Tag color={statusColor(data.status)}>{t(`leads.statuses.${data.status}`, { defaultValue: data.status })}</Tag>
-        </Descriptions.Item>
-        <Descriptions.Item label={t("sales.owner")}>
-          <span data-testid="lead-owner">{data.owner_user_id ? nameOf(data.owner_user_id) : t("leads.unassigned")}</span>
-        </Descriptions.Item>
-        <Descriptions.Item label={t("leads.contactName")}>{data.contact_name ?? none}</Descriptions.Item>
-        <Descriptions.Item label={t("accounts.email")}>{data.email ?? none}</Descriptions.Item>
-        <Descriptions.Item label={t("accounts.phone")}>{data.phone ?? none}</Descriptions.Item>
-        <Descriptions.Item label={t("sales.businessLine")}>{data.business_line ?? none}</Descriptions.Item>
-        <Descriptions.Item label={t("sales.region")}>{data.region ?? none}</Descriptions.Item>
-        <Descriptions.Item label={t("sales.branch")}>{data.branch ?? none}</Descriptions.Item>
-        <Descriptions.Item label={t("leads.source")}>{t(`leads.sources.${data.source ?? "other"}`)}</Descriptions.Item>
-        <Descriptions.Item label={t("accounts.notes")}>
-          <span style={{ whiteSpace: "pre-wrap" }}>{data.notes ?? none}</span>
-        </Descriptions.Item>
-        <Descriptions.Item label={t("accounts.created")}>{format.dateTime(data.created_at)}</Descriptions.Item>
-        <Descriptions.Item label={t("accounts.updated")}>{format.dateTime(data.updated_at)}</Descriptions.Item>
-      </Descriptions>
-      {converting && (
-        <ConvertLeadDialog
-          lead={lead.data}
-          onClose={() => setConverting(false)}
-          onConverted={onConverted}
-          reload={() => lead.refetch().then((result) => result.data)}
-        />
-      )}
-      <DeleteRecordDialog
-        open={confirmingDelete}
-        onClose={() => setConfirmingDelete(false)}
-        resource="leads"
-        id={data.id}
-        name={data.company_name}
-        remove={() => api.leads.remove(data.id, etag)}
-        then="/leads"
-        onRefused={() => void lead.refetch()}
-      />
-    </Card>
+      </Card>
+      <Discussion collection="leads" recordId={data.id} />
+    </Space>
   );
 }

@@ -6,8 +6,9 @@ import { useNavigate, useParams, useSearchParams } from "react-router";
 import type { Opportunity, Tagged } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
 import { DeleteRecordDialog } from "../../components/DeleteRecordDialog";
+import { Discussion } from "../../collaboration/Discussion";
 import { ErrorAlert } from "../../components/ErrorAlert";
-import { useUsers } from "../../components/users";
+import { useActorName, useUsers } from "../../components/users";
 import { useTenantFormat } from "../../format/useTenantFormat";
 import { nextStage } from "../../sales/pipeline";
 import { useStages } from "../../sales/useStages";
@@ -28,6 +29,7 @@ export default function OpportunityDetailPage() {
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const { nameOf: userName } = useUsers();
+  const actorName = useActorName();
   const { stages, nameOf } = useStages();
   const [params, setParams] = useSearchParams();
   const tab = params.get("tab");
@@ -139,7 +141,7 @@ export default function OpportunityDetailPage() {
                         <Typography.Text strong>{nameOf(entry.stage)}</Typography.Text>{" "}
                         <Typography.Text type="secondary">
                           {format.dateTime(entry.entered_at)} ·{" "}
-                          {t("accounts.by", { actor: actorName(entry.by, me.user?.id, userName, t("accounts.you")) })}
+                          {t("accounts.by", { actor: actorName(entry.by) })}
                         </Typography.Text>
                       </div>
                     ),
@@ -176,6 +178,7 @@ export default function OpportunityDetailPage() {
           ]}
         />
       </Card>
+      <Discussion collection="opportunities" recordId={data.id} />
       {moving && (
         <StageChangeDialog
           open
@@ -199,10 +202,4 @@ export default function OpportunityDetailPage() {
       />
     </Space>
   );
-}
-
-function actorName(actor: string, myId: string | undefined, userName: (id: string) => string, you: string): string {
-  const [kind, id] = actor.includes(":") ? actor.split(":", 2) : ["user", actor];
-  if (kind === "user" && id === myId) return you;
-  return kind === "user" ? userName(id) : actor;
 }
