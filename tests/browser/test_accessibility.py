@@ -17,6 +17,8 @@ from tests.running_product import RunningProduct, SignedIn
 ACCOUNT_NAME = "香港會計師事務所有限公司"
 LEAD_COMPANY = "新界物流有限公司"
 OPPORTUNITY_NAME = "2027 年度審計"
+OWNER_NAME = "陳大文"  # RunningProduct.sign_up's owner
+COMMENT_TEXT = "請致電客戶確認審計範圍"
 # The account again, as an import would bring it: simplified characters, no legal form.
 DUPLICATE_NAME = "香港会计师事务所"
 MAX_TABS = 80
@@ -62,6 +64,8 @@ class ConsolePage:
     signed_in: bool = True
     # A dialog this page opens, checked as well: (the button that opens it, the dialog's name).
     dialog: tuple[str, str] | None = None
+    # Texts of the state under test, awaited before anything is measured (not keyboard targets).
+    shown: tuple[str, ...] = ()
 
 
 PAGES = {
@@ -87,6 +91,12 @@ PAGES = {
         OPPORTUNITY_NAME,
         ("Move to Qualified", "Change stage", "Mark as lost"),
         dialog=("Mark as lost", "Change the stage"),
+    ),
+    "opportunity-discussion": ConsolePage(
+        "/opportunities/{opportunity}",
+        OPPORTUNITY_NAME,
+        ("Follow", "Post comment"),
+        shown=(f"@{OWNER_NAME}", COMMENT_TEXT),
     ),
     "opportunity-quotes": ConsolePage(
         "/opportunities/{opportunity}?tab=quotes",
@@ -170,6 +180,11 @@ def owner(product: RunningProduct) -> SignedIn:
             "opportunity_id": RECORDS["opportunity"],
         },
     )
+    me = signed_in.call("GET", "/v1/me").json()["user"]["id"]
+    create(
+        f"/v1/opportunities/{RECORDS['opportunity']}/comments",
+        {"body": f"@{OWNER_NAME} {COMMENT_TEXT}", "mentions": [me]},
+    )
     RECORDS["lead"] = create("/v1/leads", {"company_name": LEAD_COMPANY, "business_line": "audit"})
     RECORDS["duplicate"] = create("/v1/accounts", {"name": DUPLICATE_NAME})
     companies = f"Company name,Phone Number\n{ACCOUNT_NAME},\n,+852 2999 0000\n港島顧問有限公司,\n"
@@ -186,6 +201,8 @@ def open_console_page(page: Page, owner: SignedIn) -> Callable[[ConsolePage], Pa
         expect(page.get_by_role("heading", level=1, name=target.heading)).to_be_visible()
         for action in target.main_actions:  # rendered, data included, before anything is measured
             expect(page.get_by_text(action, exact=True).first).to_be_visible()
+        for text in target.shown:
+            expect(page.get_by_text(text, exact=True).first).to_be_visible()
         return page
 
     return open_page

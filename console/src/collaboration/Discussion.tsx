@@ -194,7 +194,7 @@ function Composer({ collection, recordId }: DiscussionProps) {
         rules={[{ required: true, whitespace: true, message: t("discussion.bodyRequired") }]}
       >
         <Mentions
-          autoSize={{ minRows: 2, maxRows: 8 }}
+          rows={3}
           maxLength={5000}
           placeholder={t("discussion.placeholder")}
           options={people.map((person) => ({ key: person.id, value: person.name, label: person.name }))}
