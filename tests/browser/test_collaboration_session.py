@@ -3,18 +3,21 @@
 A salesperson follows their opportunity → the firm's owner comments "@<salesperson> please call the client"
 on it, picking the name from the @mention list → the salesperson sees the notification in the bell, opens
 it, lands on the opportunity and reads the comment with the mention highlighted; the mention e-mail is in
-the local mailbox → they unfollow. Each step leaves a screenshot under test-artifacts/browser/<test>/.
+the local mailbox → they unfollow → the owner assigns them the account with "Assign…", and they are told.
+Each step leaves a screenshot under test-artifacts/browser/<test>/.
 """
 
 from playwright.sync_api import Page, expect
 from ulid import ULID
 
 from tests.browser.console_session import sign_in
+from tests.browser.test_first_session import choose
 from tests.running_product import RunningProduct, wait_for
 
 SALES_NAME = "Mary Lam"  # a space in the name: the mention is more than one word
 OWNER_NAME = "陳大文"  # RunningProduct.sign_up's owner
 OPPORTUNITY_NAME = "2027 年度審計"
+ACCOUNT_NAME = "新界物流有限公司"
 
 
 def test_a_mention_reaches_a_colleague_who_follows_the_deal(
@@ -29,7 +32,7 @@ def test_a_mention_reaches_a_colleague_who_follows_the_deal(
     )
     assert invited.status_code == 201, invited.text
     sales = product.sign_in_first_time(sales_email)
-    account = owner.call("POST", "/v1/accounts", json={"name": "新界物流有限公司"}).json()
+    account = owner.call("POST", "/v1/accounts", json={"name": ACCOUNT_NAME}).json()
     opportunity = owner.call(
         "POST",
         "/v1/opportunities",
@@ -105,3 +108,24 @@ def test_a_mention_reaches_a_colleague_who_follows_the_deal(
     expect(discussion.get_by_role("button", name="Follow", exact=True)).to_have_attribute("aria-pressed", "false")
     assert sales.call("GET", following_path).json() == {"following": False}
     screenshots.take(colleague, "no longer following")
+
+    # When the owner gives them the account from its page, in one dialog
+    page.goto(f"/accounts/{account['id']}")
+    page.get_by_role("button", name="Assign…").click()
+    assign = page.get_by_role("dialog", name=f"Assign {ACCOUNT_NAME}")
+    choose(page, assign.get_by_role("combobox", name="Assign to"), SALES_NAME)
+    assign.get_by_role("button", name="Assign", exact=True).click()
+    expect(assign).to_be_hidden()
+    expect(page.get_by_test_id("account-responsible")).to_have_text(SALES_NAME)
+    screenshots.take(page, "the account assigned")
+
+    # Then they are told it is theirs (from the table stream, a moment later), in the bell
+    wait_for(
+        lambda: any(n["kind"] == "record.assigned" for n in sales.call("GET", "/v1/notifications").json()["items"]),
+        30,
+        "the assignment notification",
+    )
+    colleague.reload()
+    colleague.get_by_test_id("notification-bell").click()
+    colleague.get_by_role("button", name=f"Assigned to you: {ACCOUNT_NAME}").click()
+    expect(colleague).to_have_url(f"{product.base_url}/accounts/{account['id']}")

@@ -1,13 +1,15 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button, Card, Descriptions, Flex, Skeleton, Space, Tabs, Tag, Timeline, Typography } from "antd";
 import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams, useSearchParams } from "react-router";
 import type { AuditEntry } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
+import { AssignButton } from "../../collaboration/AssignButton";
 import { Discussion } from "../../collaboration/Discussion";
 import { DeleteRecordDialog } from "../../components/DeleteRecordDialog";
 import { ErrorAlert } from "../../components/ErrorAlert";
+import { useUsers } from "../../components/users";
 import { useTenantFormat } from "../../format/useTenantFormat";
 import AccountContacts from "../contacts/AccountContacts";
 import AccountOpportunities from "../opportunities/AccountOpportunities";
@@ -28,6 +30,8 @@ export default function AccountDetailPage() {
   const navigate = useNavigate();
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [params, setParams] = useSearchParams();
+  const queryClient = useQueryClient();
+  const { nameOf } = useUsers();
 
   const account = useQuery({
     queryKey: ["accounts", "one", accountId],
@@ -48,6 +52,15 @@ export default function AccountDetailPage() {
           </Typography.Title>
           {canWrite && (
             <Space>
+              <AssignButton
+                record={account.data}
+                name={data.name}
+                field="responsible_user_id"
+                current={data.responsible_user_id}
+                update={(userId, etag) => api.accounts.update(data.id, { responsible_user_id: userId }, etag)}
+                onAssigned={(updated) => queryClient.setQueryData(["accounts", "one", accountId], updated)}
+                reload={() => void account.refetch()}
+              />
               <Button type="primary" onClick={() => navigate(`/accounts/${data.id}/edit`)}>
                 {t("common.edit")}
               </Button>
@@ -58,6 +71,9 @@ export default function AccountDetailPage() {
           )}
         </Flex>
         <Descriptions column={1} style={{ marginTop: 16 }} bordered size="small">
+          <Descriptions.Item label={t("sales.responsible")}>
+            <span data-testid="account-responsible">{nameOf(data.responsible_user_id) || t("common.none")}</span>
+          </Descriptions.Item>
           <Descriptions.Item label={t("accounts.email")}>{data.email ?? t("common.none")}</Descriptions.Item>
           <Descriptions.Item label={t("accounts.phone")}>{data.phone ?? t("common.none")}</Descriptions.Item>
           <Descriptions.Item label={t("accounts.website")}>

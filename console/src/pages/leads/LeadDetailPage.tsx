@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { etagOf, type LeadConversion } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
+import { AssignButton } from "../../collaboration/AssignButton";
 import { Discussion } from "../../collaboration/Discussion";
 import { DeleteRecordDialog } from "../../components/DeleteRecordDialog";
 import { ErrorAlert } from "../../components/ErrorAlert";
@@ -60,6 +61,15 @@ export default function LeadDetailPage() {
                   {t("convert.open")}
                 </Button>
               )}
+              <AssignButton
+                record={lead.data}
+                name={data.company_name}
+                field="owner_user_id"
+                current={data.owner_user_id}
+                update={(userId, etag) => api.leads.update(data.id, { owner_user_id: userId }, etag)}
+                onAssigned={(updated) => queryClient.setQueryData(["leads", "one", data.id], updated)}
+                reload={() => void lead.refetch()}
+              />
               <Button onClick={() => navigate(`/leads/${data.id}/edit`)}>
                 {t("common.edit")}
               </Button>

@@ -6,6 +6,7 @@ import { useNavigate, useParams, useSearchParams } from "react-router";
 import type { Opportunity, Tagged } from "../../api/client";
 import { useApi, useMe } from "../../auth/AuthProvider";
 import { DeleteRecordDialog } from "../../components/DeleteRecordDialog";
+import { AssignButton } from "../../collaboration/AssignButton";
 import { Discussion } from "../../collaboration/Discussion";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { useActorName, useUsers } from "../../components/users";
@@ -97,6 +98,15 @@ export default function OpportunityDetailPage() {
               ) : (
                 <Button onClick={() => setMoving({})}>{t("stageMove.reopen")}</Button>
               )}
+              <AssignButton
+                record={opportunity.data}
+                name={data.name}
+                field="owner_user_id"
+                current={data.owner_user_id}
+                update={(userId, etag) => api.opportunities.update(data.id, { owner_user_id: userId }, etag)}
+                onAssigned={(updated) => queryClient.setQueryData(queryKey, updated)}
+                reload={() => void opportunity.refetch()}
+              />
               <Button onClick={() => navigate(`/opportunities/${data.id}/edit`)}>{t("common.edit")}</Button>
               <Button danger type="text" onClick={() => setConfirmingDelete(true)}>
                 {t("common.delete")}
