@@ -1,5 +1,6 @@
-"""The REST API: the api function behind `/v1/{proxy+}`, one Lambda TOKEN authorizer on every route but
-the public ones, usage plans per tenant tier, a WAF web ACL, access logs and X-Ray.
+"""The REST API: one function per bounded context, each behind its path prefixes (deployment_spec.API_FUNCTIONS),
+one Lambda TOKEN authorizer on every route but the public ones, usage plans per tenant tier, a WAF web ACL,
+access logs and X-Ray.
 
 Usage plans apply per tenant: onboarding (workflows stack) creates each tenant's API key on its tier's
 plan, the authorizer returns that key as usageIdentifierKey (key source AUTHORIZER) and every authorized
@@ -26,6 +27,7 @@ from infra.stage import Stage
 from infra.workflows_stack import grant_send_mail, grant_user_directory
 from servicejob.dal.keys import rate_limit_pk
 from servicejob.deployment_spec import (
+    API_FUNCTIONS,
     AUTHORIZER_CACHE_SECONDS,
     FUNCTIONS,
     GATEWAY_PROBLEMS,
@@ -35,7 +37,9 @@ from servicejob.deployment_spec import (
 )
 from servicejob.errors import PROBLEM_CONTENT_TYPE
 
-PROXY_PATH = "/v1/{proxy+}"
+
+def _construct_name(function_key: str) -> str:
+    return function_key.title().replace("-", "")
 
 
 class ApiStack(Stack):
@@ -104,36 +108,39 @@ class ApiStack(Stack):
             environment=common,
             timeout=Duration.seconds(10),
         )
-        self.api_function = ServiceFunction(
-            self,
-            "ApiFunction",
-            stage=stage,
-            spec=FUNCTIONS["api"],
-            layers=layers,
-            memory_size=1024,
-            environment={
-                **common,
-                **settings_environment(
-                    event_bus_name=events_stack.bus.event_bus_name,
-                    documents_bucket=data.documents_bucket.bucket_name,
-                    onboarding_state_machine_arn=onboarding_arn,
-                    import_state_machine_arn=import_arn,
-                    export_state_machine_arn=export_arn,
-                    mail_from=stage.mail_from,
-                ),
-            },
-        )
-        for function in (self.authorizer_function, self.api_function):
-            data.grant_assume_tenant_role(function.function)
-        api_fn = self.api_function.function
-        api_fn.add_to_role_policy(
-            iam.PolicyStatement(actions=["states:StartExecution"], resources=[onboarding_arn, import_arn, export_arn])
-        )
-        grant_user_directory(api_fn, auth)  # POST /v1/users invitations, disabling users
-        grant_send_mail(api_fn, stage, self)
-        # Signup rate limiting (servicejob.dal.rate_limits): control-plane counters, the only items the
+        data.grant_assume_tenant_role(self.authorizer_function.function)
+        # One function per bounded context (deployment_spec.API_FUNCTIONS), each with only its context's grants.
+        self.api_functions = {
+            key: ServiceFunction(
+                self,
+                f"{_construct_name(key)}Function",
+                stage=stage,
+                spec=spec,
+                layers=layers,
+                memory_size=1024,
+                environment={
+                    **common,
+                    **settings_environment(
+                        event_bus_name=events_stack.bus.event_bus_name,
+                        documents_bucket=data.documents_bucket.bucket_name,
+                        onboarding_state_machine_arn=onboarding_arn,
+                        import_state_machine_arn=import_arn,
+                        export_state_machine_arn=export_arn,
+                        mail_from=stage.mail_from,
+                    ),
+                },
+            )
+            for key, spec in API_FUNCTIONS.items()
+        }
+        for api_function in self.api_functions.values():
+            data.grant_assume_tenant_role(api_function.function)
+        identity = self.api_functions["api-identity"].function
+        # Signup starts onboarding; invitations and disabling users reach the user pool and send mail.
+        identity.add_to_role_policy(iam.PolicyStatement(actions=["states:StartExecution"], resources=[onboarding_arn]))
+        grant_user_directory(identity, auth)
+        # Signup rate limiting (servicejob.dal.rate_limits): control-plane counters, the only items an API
         # function touches with its own credentials.
-        api_fn.add_to_role_policy(
+        identity.add_to_role_policy(
             iam.PolicyStatement(
                 sid="SignupRateLimitCounters",
                 actions=["dynamodb:UpdateItem"],
@@ -141,12 +148,19 @@ class ApiStack(Stack):
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [rate_limit_pk("signup", "*")]}},
             )
         )
-        api_fn.add_to_role_policy(
+        identity.add_to_role_policy(
             iam.PolicyStatement(
                 actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
                 resources=[data.key.key_arn],
                 conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{self.region}.amazonaws.com"}},
             )
+        )
+        # Invitations (identity), mentions and follower notices (CRM and sales comments), lead assignment (sales).
+        for key in ("api-identity", "api-crm", "api-sales"):
+            grant_send_mail(self.api_functions[key].function, stage, self)
+        # CSV imports and exports run as the ImportJob and ExportJob state machines.
+        self.api_functions["api-data"].function.add_to_role_policy(
+            iam.PolicyStatement(actions=["states:StartExecution"], resources=[import_arn, export_arn])
         )
 
         access_logs = logs.LogGroup(
@@ -208,15 +222,36 @@ class ApiStack(Stack):
             identity_source=apigw.IdentitySource.header("Authorization"),
             results_cache_ttl=Duration.seconds(AUTHORIZER_CACHE_SECONDS),
         )
-        integration = apigw.LambdaIntegration(api_fn, proxy=True)
         unauthenticated: list[apigw.Method] = []
-        proxy = self.api.root.resource_for_path(PROXY_PATH)
-        # The authorizer returns the tenant's usage key; without one (not backfilled) the gateway answers 403.
-        proxy.add_method("ANY", integration, authorizer=authorizer, api_key_required=True)
-        # CORS preflight carries no credentials; the handler answers it (one CORS configuration).
-        unauthenticated.append(proxy.add_method("OPTIONS", integration))
-        for http_method, path in sorted(PUBLIC_ROUTES):
-            unauthenticated.append(self.api.root.resource_for_path(path).add_method(http_method, integration))
+        preflights: set[str] = set()
+
+        def answer_preflight(resource: apigw.IResource, integration: apigw.LambdaIntegration) -> None:
+            # CORS preflight carries no credentials; the function answers it (one CORS configuration).
+            if resource.path not in preflights:
+                preflights.add(resource.path)
+                unauthenticated.append(resource.add_method("OPTIONS", integration))
+
+        # Each function gets its prefixes and everything below them ({proxy+}). A prefix with public routes
+        # below it (signup status) gets those routes' own resources instead: API Gateway allows one variable
+        # path part per level, and every route below such a prefix is public.
+        for key, spec in API_FUNCTIONS.items():
+            # No test-invoke permissions: they would double the function's resource policy, per route.
+            integration = apigw.LambdaIntegration(self.api_functions[key].function, proxy=True, allow_test_invoke=False)
+            public = sorted(route for route in PUBLIC_ROUTES if spec.serves(route[1]))
+            for prefix in spec.path_prefixes:
+                prefix_resource = self.api.root.resource_for_path(prefix)
+                served = [prefix_resource]
+                if not any(path.startswith(prefix + "/") for _, path in public):
+                    served.append(prefix_resource.add_resource("{proxy+}"))
+                for resource in served:
+                    # The authorizer returns the tenant's usage key; without one (not backfilled) the gateway
+                    # answers 403.
+                    resource.add_method("ANY", integration, authorizer=authorizer, api_key_required=True)
+                    answer_preflight(resource, integration)
+            for http_method, path in public:
+                resource = self.api.root.resource_for_path(path)
+                unauthenticated.append(resource.add_method(http_method, integration))
+                answer_preflight(resource, integration)
         for method in unauthenticated:
             for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
                 Validations.of(method).acknowledge(

@@ -12,11 +12,11 @@ from infra.constructs.service_function import function_role_arn
 from infra.constructs.tenant_data_role import TenantDataRole
 from infra.stage import Stage
 from servicejob.dal import table_spec
-from servicejob.deployment_spec import FUNCTIONS
+from servicejob.deployment_spec import API_FUNCTIONS, FUNCTIONS
 from servicejob.domain.exports import EXPORT_RETENTION_DAYS, EXPORT_TAGS
 
 # Functions that reach tenant data only through the tenant data role (TenantClients in the core).
-TENANT_SCOPED_FUNCTIONS = ("api", "authorizer", "events", "workflows")
+TENANT_SCOPED_FUNCTIONS = (*API_FUNCTIONS, "authorizer", "events", "workflows")
 # Exports (tagged by the code that writes them) are download artefacts, not records: kept a week.
 EXPORT_RETENTION = Duration.days(EXPORT_RETENTION_DAYS)
 

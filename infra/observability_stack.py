@@ -69,13 +69,13 @@ class ObservabilityStack(Stack):
             f"API p99 latency at or over {API_P99_LATENCY_MS} ms",
         )
         service_functions = [
-            api.api_function,
+            *api.api_functions.values(),
             api.authorizer_function,
             events_stack.events_function,
             *workflows.functions.values(),
         ]
         for service_function in service_functions:
-            key = service_function.spec.key.capitalize()
+            key = service_function.spec.key.title().replace("-", "")
             function = service_function.function
             alarm(
                 f"{key}Errors",

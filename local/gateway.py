@@ -10,6 +10,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
 
+from servicejob.deployment_spec import api_function_for
+
 from .api_gateway import (
     MAX_PAYLOAD_BYTES,
     ProxyResponse,
@@ -32,7 +34,7 @@ _NOT_BUILT_PAGE = (
 
 
 class ApiRoutes:
-    """The API function's route templates, for the event's `resource` and `pathParameters`."""
+    """An API function's route templates, for the event's `resource` and `pathParameters`."""
 
     def __init__(self, api_app):
         self._routes = list(api_app._static_routes) + list(api_app._dynamic_routes)  # noqa: SLF001
@@ -48,8 +50,8 @@ class Gateway:
     def __init__(
         self,
         *,
-        invoke_api: Callable[[dict], dict],
-        api_routes: Callable[[], ApiRoutes],
+        invoke_api: Callable[[str, dict], dict],
+        api_routes: Callable[[str], ApiRoutes],
         authorizer: TokenAuthorizer,
         mailbox: Mailbox,
         recent_events: Callable[[], list[dict]],
@@ -94,12 +96,17 @@ class Gateway:
             return gateway_problem("REQUEST_TOO_LARGE")
         method = request.method.upper()
         path = request.path
+        # API Gateway picks the function by its resource tree (deployment_spec.API_FUNCTIONS' prefixes) before
+        # any authorizer runs; a path under no prefix has no resource.
+        function = api_function_for(path)
+        if function is None:
+            return gateway_problem("MISSING_AUTHENTICATION_TOKEN")
         authorizer_context = None
         if method != "OPTIONS" and not is_public(method, path):
             authorizer_context, refusal = self._authorizer.authorize(request.headers.get("Authorization"), method, path)
             if refusal:
                 return refusal
-        resource, path_parameters = self._api_routes().match(method, path)
+        resource, path_parameters = self._api_routes(function.key).match(method, path)
         event = rest_proxy_event(
             method=method,
             path=path,
@@ -111,7 +118,7 @@ class Gateway:
             source_ip=request.remote_addr or "127.0.0.1",
             authorizer=authorizer_context,
         )
-        return proxy_response(self._invoke_api(event))
+        return proxy_response(self._invoke_api(function.key, event))
 
     def _attachment(self, path: str) -> Response:
         # {base}/{message id}/attachments/{index}/{name}

@@ -12,6 +12,7 @@ import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 from urllib.parse import unquote
 
@@ -52,10 +53,12 @@ class FakeLambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
+def load_handler_module(spec: FunctionSpec) -> ModuleType:
+    return importlib.import_module(f"functions.{spec.folder}.{spec.handler.rsplit('.', 1)[0]}")
+
+
 def load_handler(spec: FunctionSpec) -> Callable[[Any, Any], Any]:
-    module_name, attribute = spec.handler.rsplit(".", 1)
-    module = importlib.import_module(f"functions.{spec.key}.{module_name}")
-    return getattr(module, attribute)
+    return getattr(load_handler_module(spec), spec.handler.rsplit(".", 1)[1])
 
 
 # One lock per function, like one warm container: handlers keep per-invocation state in module globals

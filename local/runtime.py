@@ -17,6 +17,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import make_server
 
 from servicejob.config import get_settings
+from servicejob.deployment_spec import API_FUNCTIONS, FUNCTIONS
 
 from . import moto_transactions
 from .api_gateway import TokenAuthorizer
@@ -28,6 +29,7 @@ from .lambda_dispatch import (
     cold_start_functions,
     install_lambda_dispatch,
     invoke_function,
+    load_handler_module,
 )
 from .mailbox import Mailbox
 from .provisioning import (
@@ -210,17 +212,15 @@ class LocalRuntime:
         self._stoppers.append(scheduler.stop)
         mailbox = Mailbox(ACCOUNT_ID, mail_region, first_seen=cursors.mail_first_seen)
 
-        api_routes: list[ApiRoutes] = []
+        api_routes: dict[str, ApiRoutes] = {}
 
-        def routes() -> ApiRoutes:
-            if not api_routes:
-                from functions.api.handler import app
-
-                api_routes.append(ApiRoutes(app))
-            return api_routes[0]
+        def routes(function_key: str) -> ApiRoutes:
+            if function_key not in api_routes:
+                api_routes[function_key] = ApiRoutes(load_handler_module(FUNCTIONS[function_key]).app)
+            return api_routes[function_key]
 
         gateway_app.app = Gateway(
-            invoke_api=lambda event: invoke_function(self.stage, "api", event),
+            invoke_api=lambda function_key, event: invoke_function(self.stage, function_key, event),
             api_routes=routes,
             authorizer=TokenAuthorizer(lambda event: invoke_function(self.stage, "authorizer", event)),
             mailbox=mailbox,
@@ -236,10 +236,11 @@ class LocalRuntime:
             },
         )
         self._run_server(server, "gateway")
-        try:
-            routes()  # import the API now, so the first request does not pay for it
-        except Exception as error:
-            print(f"local runtime: the API function failed to import: {error!r}")  # noqa: T201
+        for function_key in API_FUNCTIONS:  # import the API functions now, so the first request does not pay
+            try:
+                routes(function_key)
+            except Exception as error:
+                print(f"local runtime: the API function {function_key} failed to import: {error!r}")  # noqa: T201
 
         if self.state_file:
             self._state_keeper = StateKeeper(

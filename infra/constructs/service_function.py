@@ -105,9 +105,9 @@ class ServiceFunction(Construct):
             # The asset root is functions/, holding only this function's package (relative imports inside).
             code=lambda_.Code.from_asset(
                 str(FUNCTIONS_DIR),
-                exclude=["*", f"!{spec.key}", f"!{spec.key}/**", "**/__pycache__", "**/*.pyc"],
+                exclude=["*", f"!{spec.folder}", f"!{spec.folder}/**", "**/__pycache__", "**/*.pyc"],
             ),
-            handler=f"{spec.key}.{spec.handler}",
+            handler=f"{spec.folder}.{spec.handler}",
             layers=layers.layers,
             memory_size=memory_size,
             timeout=timeout,

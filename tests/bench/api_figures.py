@@ -1,12 +1,14 @@
 """The figures `scripts/bench` prints: what the API stack costs over raw boto3, DynamoDB calls per request.
 
-- request_cost_ratio: warm in-process GET /v1/accounts/{id} through functions.api.handler.lambda_handler
+- request_cost_ratio: warm in-process GET /v1/accounts/{id} through the CRM API function's lambda_handler
   (REST proxy event) vs a raw boto3 handler doing the same GetItem. Storage is stubbed the same way for
   both: a botocore `before-send` handler in botocore's built-in handlers answers with canned HTTP
   responses, so neither side touches a network and both pay the whole botocore request path.
-- cold_import_ratio: in fresh interpreters, the time to `import functions.api.handler` vs `import boto3`.
-  cold_import_floor_ratio: the same for the fixed third-party stack alone (STACK_IMPORTS, no project code),
-  the least any API function built on it can reach.
+- cold_import_ratio: in fresh interpreters, the cold start of the heaviest API function (one per bounded
+  context, deployment_spec.API_FUNCTIONS) vs `import boto3`: importing its handler module, then building
+  the dependencies its routes use (wiring builds them, and imports their DAL modules, on first use).
+  cold_import_by_function: that ratio for each API function. cold_import_floor_ratio: the same for the
+  fixed third-party stack alone (STACK_IMPORTS, no project code), the least any API function can reach.
 - dynamodb_calls: operations sent per get / list page / create, counted over in-process moto.
 
 Timings are reported, never asserted. Run through scripts/bench.
@@ -129,7 +131,7 @@ def _request_cost() -> dict[str, float]:
     import boto3
     from boto3.dynamodb.types import TypeDeserializer
 
-    from functions.api.handler import lambda_handler
+    from functions.api.contexts.crm import lambda_handler
 
     integration = _integration_conftest()
     event = integration.rest_event(
@@ -167,8 +169,8 @@ def _request_cost() -> dict[str, float]:
     }
 
 
-def _import_seconds(module: str) -> float:
-    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+def _import_seconds(module: str, then: str = "") -> float:
+    code = f"import time; t = time.perf_counter(); import {module}; {then or 'pass'}; print(time.perf_counter() - t)"
     env = {**os.environ, **ENVIRONMENT, "PYTHONPATH": f"{ROOT / 'layers' / 'core'}{os.pathsep}{ROOT}"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     output = subprocess.run(  # noqa: S603 - our own interpreter and a fixed module name
@@ -177,20 +179,47 @@ def _import_seconds(module: str) -> float:
     return float(output.strip().splitlines()[-1])
 
 
-def cold_import() -> dict[str, float]:
-    _import_seconds("functions.api.handler")  # compile and cache bytecode once, as a deployed package has it
-    api, boto, stack = [], [], []
+# What a function's cold start builds besides its imports: the dependencies its route modules name
+# (`deps.x`, `dependencies().x`), found in the sources of the route modules its handler module imported.
+_BUILD_DEPENDENCIES = (
+    "import re, sys; from functions.api.wiring import dependencies; deps = dependencies(); "
+    "routes = [m for n, m in list(sys.modules.items()) if n.startswith('functions.api.routes.')]; "
+    "[getattr(deps, name) for module in routes "
+    "for name in re.findall(r'(?:\\bdeps|dependencies\\(\\))\\.(\\w+)', open(module.__file__).read())]"
+)
+
+
+def _api_function_modules() -> dict[str, str]:
+    from servicejob.deployment_spec import API_FUNCTIONS
+
+    return {
+        key: f"functions.{spec.folder}.{spec.handler.rsplit('.', 1)[0]}" for key, spec in API_FUNCTIONS.items()
+    }
+
+
+def cold_import() -> dict[str, Any]:
+    modules = _api_function_modules()
+    for module in modules.values():  # compile and cache bytecode once, as a deployed package has it
+        _import_seconds(module, _BUILD_DEPENDENCIES)
+    functions: dict[str, list[float]] = {key: [] for key in modules}
+    boto, stack = [], []
     for _ in range(IMPORT_RUNS):  # interleaved, so machine noise hits all alike
-        api.append(_import_seconds("functions.api.handler"))
+        for key, module in modules.items():
+            functions[key].append(_import_seconds(module, _BUILD_DEPENDENCIES))
         boto.append(_import_seconds("boto3"))
         stack.append(_import_seconds(STACK_IMPORTS))
-    api_ms, boto_ms = statistics.median(api) * 1000, statistics.median(boto) * 1000
+    function_ms = {key: statistics.median(runs) * 1000 for key, runs in functions.items()}
+    boto_ms = statistics.median(boto) * 1000
     stack_ms = statistics.median(stack) * 1000
+    heaviest = max(function_ms, key=function_ms.__getitem__)
     return {
-        "api_import_median_ms": round(api_ms, 1),
+        "heaviest_function": heaviest,
+        "api_import_median_ms": round(function_ms[heaviest], 1),
+        "by_function_ms": {key: round(ms, 1) for key, ms in function_ms.items()},
         "boto3_import_median_ms": round(boto_ms, 1),
         "stack_import_median_ms": round(stack_ms, 1),
-        "ratio": api_ms / boto_ms,
+        "ratio": function_ms[heaviest] / boto_ms,
+        "by_function_ratio": {key: round(ms / boto_ms, 2) for key, ms in function_ms.items()},
         "floor_ratio": stack_ms / boto_ms,
     }
 
@@ -262,6 +291,7 @@ def main() -> None:
                 "cold_import_ratio": round(imports["ratio"], 2),
                 "cold_import_target": 1.5,
                 "cold_import_floor_ratio": round(imports["floor_ratio"], 2),
+                "cold_import_by_function": imports["by_function_ratio"],
                 "cold_import": imports
                 | {
                     "ratio": round(imports["ratio"], 3),

@@ -8,7 +8,7 @@ opportunity records themselves are not written (a report never reads them) and n
 100,000 API calls plus stream processing would take hours on in-process moto and measure the seeding,
 not the report. Each account's branch comes from a fixed map instead of an account read.
 
-Measured: GET /v1/reports/funnel over 12 months through functions.api.handler.lambda_handler (REST proxy
+Measured: GET /v1/reports/funnel over 12 months through the data API function's lambda_handler (REST proxy
 event) on in-process moto, unfiltered and filtered by owner, the two tenants alternated call by call;
 median latency, and the DynamoDB operations one report costs (one BatchGetItem of the calendar buckets
 covering the range: here the year item; see docs/architecture.md, Reports and rollups). Timings are
@@ -127,7 +127,7 @@ def main() -> None:
     from moto import mock_aws
 
     from functions.api import wiring
-    from functions.api.handler import lambda_handler
+    from functions.api.contexts.data import lambda_handler
     from servicejob.config import get_settings
     from servicejob.dal.table_spec import create_table_request
 

@@ -25,7 +25,7 @@ def generated(generator) -> str:
 
 
 def test_committed_openapi_matches_the_code(generated):
-    # Given the schema generated in-process from functions.api.handler.app
+    # Given the schema generated in-process from every API function's routes (functions.api.whole_api)
     # When compared with the committed file
     committed = COMMITTED.read_text(encoding="utf-8") if COMMITTED.exists() else ""
     # Then they are identical

@@ -2,15 +2,18 @@
 
 import json
 import re
+from pathlib import Path
 
 from servicejob.config import Settings
 from servicejob.deployment_spec import (
+    API_FUNCTIONS,
     AUTHORIZER_CACHE_SECONDS,
     FUNCTIONS,
     GATEWAY_PROBLEMS,
     PUBLIC_ROUTES,
     STATE_MACHINES,
     TIERS,
+    api_function_for,
 )
 
 TENANT_PREFIX = "${aws:PrincipalTag/TenantId}"
@@ -84,7 +87,8 @@ def test_tenant_role_is_assumable_only_with_a_tenant_session_tag_by_the_request_
     assert set(statement["Action"]) == {"sts:AssumeRole", "sts:TagSession"}
     assert statement["Condition"]["StringLike"] == {"aws:RequestTag/TenantId": "?*"}
     trusted = json.dumps(statement["Condition"]["ArnEquals"]["aws:PrincipalArn"])
-    assert all(f"servicejob-prod-{key}-" in trusted for key in ("api", "authorizer", "events", "workflows"))
+    keys = (*API_FUNCTIONS, "authorizer", "events", "workflows")
+    assert all(f"servicejob-prod-{key}-" in trusted for key in keys)
 
 
 def test_every_function_is_traced_arm64_python312_with_retained_logs(synthesized):
@@ -105,7 +109,7 @@ def test_every_function_is_traced_arm64_python312_with_retained_logs(synthesized
         assert props["Architectures"] == ["arm64"]
         assert props["Runtime"] == "python3.12"
         key = props["FunctionName"].removeprefix("servicejob-prod-")
-        assert props["Handler"] == f"{key}.{FUNCTIONS[key].handler}"
+        assert props["Handler"] == f"{FUNCTIONS[key].folder}.{FUNCTIONS[key].handler}"
         assert len(props["Layers"]) == 2
         group = next(
             g
@@ -159,8 +163,8 @@ def test_state_machines_run_their_asl_files_with_function_arns_substituted(synth
         assert machine["Properties"]["TracingConfiguration"] == {"Enabled": True}
 
 
-def test_every_route_but_the_public_ones_goes_through_the_cached_token_authorizer(synthesized):
-    template = synthesized.templates["api"]
+def _api_methods(template) -> dict[tuple[str, str], dict]:
+    """(HTTP method, resource path) -> the method's properties, in the api stack's template."""
     resources = template["Resources"]
     paths: dict[str, str] = {}
 
@@ -172,16 +176,87 @@ def test_every_route_but_the_public_ones_goes_through_the_cached_token_authorize
             paths[logical_id] = f"{prefix}/{props['PathPart']}"
         return paths[logical_id]
 
-    methods = {
+    return {
         (r["Properties"]["HttpMethod"], path_of(r["Properties"]["ResourceId"]["Ref"])): r["Properties"]
         for r in resources.values()
         if r["Type"] == "AWS::ApiGateway::Method"
     }
-    public = set(PUBLIC_ROUTES) | {("OPTIONS", "/v1/{proxy+}")}
-    # Then public routes and the preflight are open, and everything else needs the authorizer
-    assert public <= set(methods)
+
+
+def _gateway_match(methods: dict[tuple[str, str], dict], method: str, path: str) -> tuple[str, str] | None:
+    """The method API Gateway picks for a route template: its own resource, else the nearest {proxy+} above."""
+    for candidate in (method, "ANY"):
+        if (candidate, path) in methods:
+            return candidate, path
+    parts = path.split("/")
+    for cut in range(len(parts) - 1, 1, -1):
+        proxy = "/".join(parts[:cut]) + "/{proxy+}"
+        for candidate in (method, "ANY"):
+            if (candidate, proxy) in methods:
+                return candidate, proxy
+    return None
+
+
+def test_every_documented_route_reaches_its_context_function(synthesized):
+    # Given the one OpenAPI document, and the api stack's methods and API functions
+    template = synthesized.templates["api"]
+    methods = _api_methods(template)
+    function_ids = {
+        r["Properties"]["FunctionName"].removeprefix("servicejob-prod-"): logical_id
+        for logical_id, r in template["Resources"].items()
+        if r["Type"] == "AWS::Lambda::Function"
+    }
+    document = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "openapi.json").read_text())
+    for path, operations in document["paths"].items():
+        for http_method in operations:
+            route = (http_method.upper(), path)
+            # When API Gateway matches the route to a method
+            matched = _gateway_match(methods, *route)
+            assert matched is not None, route
+            # Then the method's integration is the function whose prefixes hold the path, and only public routes
+            # skip the authorizer
+            function = api_function_for(path)
+            uri = json.dumps(methods[matched]["Integration"]["Uri"])
+            assert f'"{function_ids[function.key]}"' in uri, (route, matched)
+            assert methods[matched]["AuthorizationType"] == ("NONE" if route in PUBLIC_ROUTES else "CUSTOM"), route
+            # and its preflight reaches the same function without credentials
+            preflight = methods[("OPTIONS", matched[1])]
+            assert preflight["AuthorizationType"] == "NONE"
+            assert f'"{function_ids[function.key]}"' in json.dumps(preflight["Integration"]["Uri"])
+
+
+def test_each_api_function_holds_only_its_contexts_grants(synthesized):
+    # Given each API function role's statements
+    def actions_of(function_key: str) -> set[str]:
+        prefix = f"api/{function_key.title().replace('-', '')}Function"
+        return {
+            action
+            for name, statement in _statements(synthesized)
+            if name.startswith(prefix) and statement["Effect"] == "Allow"
+            for action in _as_list(statement.get("Action", []))
+        }
+
+    # Then the user pool, signup counters and onboarding are identity's; imports are data's; mail is not data's
+    identity, crm, sales, data = (actions_of(key) for key in ("api-identity", "api-crm", "api-sales", "api-data"))
+    assert any(action.startswith("cognito-idp:") for action in identity)
+    assert {"dynamodb:UpdateItem", "states:StartExecution", "ses:SendEmail"} <= identity
+    assert "states:StartExecution" in data and not any(action.startswith("ses:") for action in data)
+    for others in (crm, sales, data):
+        assert not any(action.startswith(("cognito-idp:", "dynamodb:", "kms:")) for action in others)
+    assert "states:StartExecution" not in crm | sales
+    # and every one of them reaches tenant data only through the tenant role
+    for actions in (identity, crm, sales, data):
+        assert {"sts:AssumeRole", "sts:TagSession"} <= actions
+
+
+def test_every_route_but_the_public_ones_goes_through_the_cached_token_authorizer(synthesized):
+    template = synthesized.templates["api"]
+    resources = template["Resources"]
+    methods = _api_methods(template)
+    # Then public routes and every preflight are open, and everything else needs the authorizer
+    assert set(PUBLIC_ROUTES) <= set(methods)
     for route, props in methods.items():
-        expected = "NONE" if route in public else "CUSTOM"
+        expected = "NONE" if route in PUBLIC_ROUTES or route[0] == "OPTIONS" else "CUSTOM"
         assert props["AuthorizationType"] == expected, route
     [authorizer] = [r for r in resources.values() if r["Type"] == "AWS::ApiGateway::Authorizer"]
     assert authorizer["Properties"]["Type"] == "TOKEN"

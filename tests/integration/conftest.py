@@ -10,7 +10,7 @@ import base64
 import json
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,9 +129,19 @@ def rest_event(
     }
 
 
+def api_handler_for(path: str) -> Callable[[dict, Any], dict]:
+    """The handler of the API function whose path prefixes hold `path` (deployment_spec.API_FUNCTIONS)."""
+    from local.lambda_dispatch import load_handler
+    from servicejob.deployment_spec import api_function_for
+
+    function = api_function_for(path)
+    assert function is not None, f"no API function serves {path}"
+    return load_handler(function)
+
+
 @dataclass
 class ApiClient:
-    """Calls `functions.api.handler.lambda_handler` as one tenant's user unless told otherwise."""
+    """Calls the API function serving the path (as API Gateway picks it) as one tenant's user unless told otherwise."""
 
     tenant_id: str = field(default_factory=lambda: str(ULID()))
     principal_id: str = field(default_factory=lambda: str(ULID()))
@@ -151,8 +161,6 @@ class ApiClient:
         query: dict[str, str] | None = None,
         authorizer: dict[str, str] | None = None,
     ) -> tuple[int, CaseInsensitiveDict, Any]:
-        from functions.api.handler import lambda_handler
-
         if authorizer is None:
             authorizer = {
                 "tenant_id": tenant or self.tenant_id,
@@ -160,6 +168,7 @@ class ApiClient:
                 "kind": "user",
                 "role": role,
             }
+        lambda_handler = api_handler_for(path)
         response = lambda_handler(rest_event(method, path, body, headers, query, authorizer), LambdaContextStub())
         merged: CaseInsensitiveDict = CaseInsensitiveDict()
         for name, values in (response.get("multiValueHeaders") or {}).items():

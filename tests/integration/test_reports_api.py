@@ -229,7 +229,7 @@ def test_managers_and_sales_see_their_team_figures(api, pipeline):  # noqa: F811
 
 
 def _raw(api, path: str, query: dict):
-    from functions.api.handler import lambda_handler
+    from functions.api.contexts.data import lambda_handler
     from tests.integration.conftest import LambdaContextStub, rest_event
 
     authorizer = {"tenant_id": api.tenant_id, "principal_id": api.principal_id, "kind": "user", "role": "owner"}

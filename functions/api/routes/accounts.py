@@ -171,3 +171,7 @@ def update_account(
 def delete_account(account_id: AccountId, if_match: IfMatch = None) -> Response[None]:
     accounts.delete_account(tenant_context(router), dependencies().accounts, account_id, expected_version(if_match))
     return Response(status_code=204)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/accounts", router),)

@@ -143,3 +143,7 @@ def list_account_activities(account_id: AccountId, limit: Limit = DEFAULT_LIMIT,
     ctx = tenant_context(account_router)
     page = activities.list_account_activities(ctx, deps.activities, deps.accounts, account_id, limit, cursor)
     return ActivityPage(items=page.items, next_cursor=page.next_cursor)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/activities", router), ("/v1/accounts", account_router))

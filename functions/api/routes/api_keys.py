@@ -85,3 +85,7 @@ def list_api_keys(
 def revoke_api_key(key_id: ApiKeyId) -> Response[None]:
     api_keys.revoke_api_key(tenant_context(router), dependencies().api_keys, key_id)
     return Response(status_code=204)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/api-keys", router),)

@@ -46,3 +46,7 @@ def replace_assignment_rules(
         tenant_context(router), deps.assignment_rules, deps.users, rules, expected_version(if_match)
     )
     return versioned_response(saved)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/sales-settings/assignment-rules", router),)

@@ -34,3 +34,7 @@ def entity_history(
 ) -> AuditPage:
     page = audit.entity_history(tenant_context(router), dependencies().audit, entity, limit, cursor)
     return AuditPage(items=page.items, next_cursor=page.next_cursor)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/audit", router),)

@@ -27,14 +27,18 @@ class FollowState(BaseModel):
     following: bool
 
 
-def _lookups() -> dict[RecordType, collaboration.RecordLookup]:
-    deps = dependencies()
-    return {
-        RecordType.ACCOUNT: deps.accounts,
-        RecordType.CONTACT: deps.contacts,
-        RecordType.LEAD: deps.leads,
-        RecordType.OPPORTUNITY: deps.opportunities,
-    }
+# The repository (a `Dependencies` attribute) each record type is read from.
+_REPOSITORIES = {
+    RecordType.ACCOUNT: "accounts",
+    RecordType.CONTACT: "contacts",
+    RecordType.LEAD: "leads",
+    RecordType.OPPORTUNITY: "opportunities",
+}
+
+
+def _lookups(record_type: RecordType) -> dict[RecordType, collaboration.RecordLookup]:
+    # Only the request's own type: the API function serving leads builds no account repository for it.
+    return {record_type: getattr(dependencies(), _REPOSITORIES[record_type])}
 
 
 def router_for(record_type: RecordType, tag: str) -> APIGatewayRouter:
@@ -59,7 +63,7 @@ def router_for(record_type: RecordType, tag: str) -> APIGatewayRouter:
         def add() -> dict:
             created = collaboration.add_comment(
                 ctx,
-                _lookups(),
+                _lookups(record_type),
                 deps.comments,
                 deps.followers,
                 deps.notifications,
@@ -93,7 +97,13 @@ def router_for(record_type: RecordType, tag: str) -> APIGatewayRouter:
         cursor: Annotated[str | None, Query(max_length=2000)] = None,
     ) -> CommentPage:
         page = collaboration.list_comments(
-            tenant_context(router), _lookups(), dependencies().comments, record_type, record_id, limit, cursor
+            tenant_context(router),
+            _lookups(record_type),
+            dependencies().comments,
+            record_type,
+            record_id,
+            limit,
+            cursor,
         )
         return CommentPage(items=page.items, next_cursor=page.next_cursor)
 
@@ -106,7 +116,7 @@ def router_for(record_type: RecordType, tag: str) -> APIGatewayRouter:
     def following(record_id: RecordId) -> FollowState:
         return FollowState(
             following=collaboration.is_following(
-                tenant_context(router), _lookups(), dependencies().followers, record_type, record_id
+                tenant_context(router), _lookups(record_type), dependencies().followers, record_type, record_id
             )
         )
 
@@ -117,7 +127,9 @@ def router_for(record_type: RecordType, tag: str) -> APIGatewayRouter:
         responses=responses(204, "Following"),
     )
     def follow(record_id: RecordId) -> Response[None]:
-        collaboration.follow(tenant_context(router), _lookups(), dependencies().followers, record_type, record_id)
+        collaboration.follow(
+            tenant_context(router), _lookups(record_type), dependencies().followers, record_type, record_id
+        )
         return Response(status_code=204)
 
     @router.delete(
@@ -127,15 +139,18 @@ def router_for(record_type: RecordType, tag: str) -> APIGatewayRouter:
         responses=responses(204, "Not following"),
     )
     def unfollow(record_id: RecordId) -> Response[None]:
-        collaboration.unfollow(tenant_context(router), _lookups(), dependencies().followers, record_type, record_id)
+        collaboration.unfollow(
+            tenant_context(router), _lookups(record_type), dependencies().followers, record_type, record_id
+        )
         return Response(status_code=204)
 
     return router
 
 
-RESOURCES = {
-    "/v1/accounts": router_for(RecordType.ACCOUNT, "accounts"),
-    "/v1/contacts": router_for(RecordType.CONTACT, "contacts"),
-    "/v1/leads": router_for(RecordType.LEAD, "leads"),
-    "/v1/opportunities": router_for(RecordType.OPPORTUNITY, "opportunities"),
-}
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (
+    ("/v1/accounts", router_for(RecordType.ACCOUNT, "accounts")),
+    ("/v1/contacts", router_for(RecordType.CONTACT, "contacts")),
+    ("/v1/leads", router_for(RecordType.LEAD, "leads")),
+    ("/v1/opportunities", router_for(RecordType.OPPORTUNITY, "opportunities")),
+)

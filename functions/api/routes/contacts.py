@@ -119,3 +119,7 @@ def list_account_contacts(account_id: AccountId, limit: Limit = DEFAULT_LIMIT, c
     ctx = tenant_context(account_router)
     page = contacts.list_account_contacts(ctx, deps.contacts, deps.accounts, account_id, limit, cursor)
     return ContactPage(items=page.items, next_cursor=page.next_cursor)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/contacts", router), ("/v1/accounts", account_router))

@@ -78,3 +78,7 @@ def list_exports(
 def get_export(export_id: ExportId) -> exports.ExportJob:
     deps = dependencies()
     return exports.get_export(tenant_context(router), deps.export_jobs, deps.files, export_id)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/exports", router),)

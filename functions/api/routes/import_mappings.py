@@ -102,3 +102,7 @@ def delete_mapping(mapping_id: MappingId, if_match: IfMatch = None) -> Response[
         tenant_context(router), dependencies().import_mappings, mapping_id, expected_version(if_match)
     )
     return Response(status_code=204)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/import-mappings", router),)

@@ -129,3 +129,7 @@ def start_commit(import_id: ImportId) -> Response[imports.ImportJob]:
     deps = dependencies()
     job = imports.start_commit(tenant_context(router), deps.import_jobs, deps.import_runs, import_id)
     return _job_response(job, 202)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/imports", router),)

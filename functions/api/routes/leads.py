@@ -166,3 +166,7 @@ def convert_lead(
         content_type="application/json",
         headers={"Location": f"/v1/opportunities/{result['opportunity']['id']}"},
     )
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/leads", router),)

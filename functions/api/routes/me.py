@@ -31,3 +31,7 @@ def get_me() -> users.MeView:
 )
 def update_me(patch: users.MePatch) -> users.User:
     return users.update_me(tenant_context(router), dependencies().users, patch)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/me", router),)

@@ -62,3 +62,7 @@ def read_all() -> ReadAll:
 )
 def read_one(notification_id: NotificationId) -> notifications.Notification:
     return notifications.mark_read(tenant_context(router), dependencies().notifications, notification_id)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/notifications", router),)

@@ -132,3 +132,7 @@ def list_account_opportunities(
     ctx = tenant_context(account_router)
     page = opportunities.list_account_opportunities(ctx, deps.opportunities, deps.accounts, account_id, limit, cursor)
     return OpportunityPage(items=page.items, next_cursor=page.next_cursor)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/opportunities", router), ("/v1/accounts", account_router))

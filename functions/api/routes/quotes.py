@@ -133,3 +133,7 @@ def render_quote_pdf(quote_id: QuoteId) -> Response[quotes.QuotePdfLink]:
 def get_quote_pdf(quote_id: QuoteId) -> quotes.QuotePdfLink:
     deps = dependencies()
     return quotes.pdf_link(tenant_context(router), deps.quotes, deps.documents, quote_id)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/quotes", router), ("/v1/opportunities", opportunity_router))

@@ -178,3 +178,6 @@ _report_route(
     lambda ctx, deps, query: reports.branch_report(ctx, deps.rollups, query),
     _branches_table,
 )
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/reports", router),)

@@ -139,3 +139,7 @@ def start_quote_logo_upload() -> Response[quote_template.LogoUpload]:
 )
 def preview_quote_template(preview: quotes.QuotePreviewInput) -> quotes.PdfLink:
     return quotes.preview_pdf(tenant_context(router), quote_pdf_services(), preview)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/sales-settings", router),)

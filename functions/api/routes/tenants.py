@@ -54,3 +54,7 @@ def sign_up(signup: tenants.SignupRequest) -> Response[tenants.SignupAccepted]:
 )
 def get_status(tenant_id: TenantId) -> tenants.TenantStatusView:
     return tenants.tenant_status(dependencies().tenants, tenant_id)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/tenants", router),)

@@ -85,3 +85,7 @@ def update_user(user_id: UserId, patch: users.UserPatch, if_match: IfMatch = Non
     deps = dependencies()
     updated = users.update_user(ctx, deps.users, deps.user_directory, user_id, patch, expected_version(if_match))
     return _user_response(updated)
+
+
+# (path prefix, router): the API functions include the ones under their prefixes (deployment_spec)
+ROUTERS = (("/v1/users", router),)

@@ -12,18 +12,57 @@ STATE_MACHINES_DIR = SCHEMAS_DIR / "statemachines"
 
 @dataclass(frozen=True)
 class FunctionSpec:
-    key: str  # folder under functions/, and the suffix of the physical name
+    key: str  # the suffix of the physical name; also the folder under functions/ unless `package` says another
     handler: str  # module.attribute inside that folder (Lambda: "handler.lambda_handler")
     description: str
+    package: str = ""  # the folder under functions/ holding the handler, when several functions share one
+    # API functions only: the path prefixes API Gateway sends to this function (each with everything below it)
+    path_prefixes: tuple[str, ...] = ()
+
+    @property
+    def folder(self) -> str:
+        return self.package or self.key
 
     def physical_name(self, stage: str) -> str:
         return f"servicejob-{stage}-{self.key}"
+
+    def serves(self, path: str) -> bool:
+        return any(path == prefix or path.startswith(prefix + "/") for prefix in self.path_prefixes)
 
 
 FUNCTIONS: dict[str, FunctionSpec] = {
     spec.key: spec
     for spec in (
-        FunctionSpec("api", "handler.lambda_handler", "HTTPS API (REST proxy)"),
+        # The API is one function per bounded context, so a cold start imports only that context's routes and
+        # models (docs/architecture.md, "One API function per bounded context"); all share functions/api.
+        FunctionSpec(
+            "api-identity",
+            "contexts.identity.lambda_handler",
+            "HTTPS API: tenants, users, API keys, notifications",
+            package="api",
+            path_prefixes=("/v1/tenants", "/v1/users", "/v1/me", "/v1/api-keys", "/v1/notifications"),
+        ),
+        FunctionSpec(
+            "api-crm",
+            "contexts.crm.lambda_handler",
+            "HTTPS API: accounts, contacts, activities",
+            package="api",
+            path_prefixes=("/v1/accounts", "/v1/contacts", "/v1/activities"),
+        ),
+        FunctionSpec(
+            "api-sales",
+            "contexts.sales.lambda_handler",
+            "HTTPS API: leads, opportunities, quotes, sales settings",
+            package="api",
+            path_prefixes=("/v1/leads", "/v1/opportunities", "/v1/quotes", "/v1/sales-settings"),
+        ),
+        FunctionSpec(
+            "api-data",
+            "contexts.data.lambda_handler",
+            "HTTPS API: imports, exports, reports, audit trail",
+            package="api",
+            path_prefixes=("/v1/imports", "/v1/import-mappings", "/v1/exports", "/v1/reports", "/v1/audit"),
+        ),
         FunctionSpec("authorizer", "handler.lambda_handler", "Verifies Cognito ID tokens and API keys"),
         FunctionSpec("events", "handler.lambda_handler", "Table stream: audit trail and domain events"),
         FunctionSpec("workflows", "handler.lambda_handler", "Step Functions tasks"),
@@ -68,6 +107,14 @@ class EventRuleSpec:
 
     def physical_name(self, stage: str) -> str:
         return f"servicejob-{stage}-{self.name}"
+
+
+# The API functions, and the one serving a path: their prefixes are disjoint, so at most one does.
+API_FUNCTIONS: dict[str, FunctionSpec] = {key: spec for key, spec in FUNCTIONS.items() if spec.path_prefixes}
+
+
+def api_function_for(path: str) -> FunctionSpec | None:
+    return next((spec for spec in API_FUNCTIONS.values() if spec.serves(path)), None)
 
 
 EVENT_RULES: dict[str, EventRuleSpec] = {spec.name: spec for spec in ()}
@@ -142,6 +189,8 @@ GATEWAY_PROBLEMS: dict[str, GatewayProblem] = {
     "THROTTLED": GatewayProblem(429, "rate-limited", "Too many requests", "Slow down and retry shortly."),
     "QUOTA_EXCEEDED": GatewayProblem(429, "quota-exceeded", "Quota exceeded", "The plan's request quota is used up."),
     # No usage key from the authorizer: a tenant not yet on a usage plan (docs/operations.md, usage keys).
+    # A path under none of the API functions' prefixes has no resource; API Gateway's own answer would be a 403.
+    "MISSING_AUTHENTICATION_TOKEN": GatewayProblem(404, "not-found", "Not found", "No such resource."),
     "INVALID_API_KEY": GatewayProblem(403, "forbidden", "Forbidden", "API access for your firm is not set up yet."),
     "AUTHORIZER_FAILURE": GatewayProblem(500, "internal-error", "Internal error", "Sign-in could not be checked."),
     "DEFAULT_5XX": GatewayProblem(502, "internal-error", "Internal error", "Something went wrong on our side."),

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from servicejob.auth.permissions import Permission
 from servicejob.dal.entity_store import search_key
 from servicejob.domain.accounts import ShortText, UserId
-from servicejob.domain.users import User
+from servicejob.domain.users import User, UserLookup
 from servicejob.errors import ErrorList
 from servicejob.tenancy.context import TenantContext
 
@@ -79,10 +79,6 @@ class AssignmentRulesRepository(Protocol):
     def next_turn(self, ctx: TenantContext, rule_name: str) -> int:
         """Atomically counts one more turn of the rule's round robin and returns it (1, 2, 3, ...)."""
         ...
-
-
-class UserLookup(Protocol):
-    def find(self, ctx: TenantContext, user_id: str) -> User | None: ...
 
 
 # ---- pure matching -----------------------------------------------------------------------------

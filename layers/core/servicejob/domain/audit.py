@@ -5,6 +5,7 @@ its audit entry cannot drift apart. Changes are diffed on the entity as the API 
 index attributes and secrets never reach the trail.
 """
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -15,15 +16,6 @@ from ulid import ULID
 
 from servicejob.auth.permissions import Permission
 from servicejob.dal.pagination import Page
-from servicejob.domain.accounts import Account
-from servicejob.domain.activities import Activity
-from servicejob.domain.api_keys import ApiKey
-from servicejob.domain.column_maps import ImportMapping
-from servicejob.domain.contacts import Contact
-from servicejob.domain.leads import Lead
-from servicejob.domain.opportunities import Opportunity, closed_as_won
-from servicejob.domain.quotes import Quote, reached_accepted
-from servicejob.domain.users import User
 from servicejob.errors import FieldError, ValidationFailed
 from servicejob.tenancy.context import TenantContext
 
@@ -33,12 +25,23 @@ class AuditedType:
     type: str  # singular, as in keys and item discriminators: "account"
     resource: str  # plural, as in API paths and `GET /v1/audit?entity=accounts/{id}`
     event_prefix: str  # domain events are named `{event_prefix}.created|updated|deleted`
-    model: type[BaseModel]  # the entity as the API returns it: event data and the fields that are diffed
-    # Events a write publishes besides `{event_prefix}.{action}`: name -> whether this write, given the entity's
-    # data before and after (None when absent), reaches that milestone (e.g. `opportunity.won`).
-    milestones: Mapping[str, Callable[[Mapping[str, Any] | None, Mapping[str, Any] | None], bool]] = field(
-        default_factory=dict
-    )
+    # The entity as the API returns it (`module.Model`): event data and the fields that are diffed. Named, not
+    # imported, so that reading a trail (the API function serving /v1/audit) loads no other context's models.
+    entity: str
+    # Events a write publishes besides `{event_prefix}.{action}`: name -> a function of the entity's module that
+    # tells, given the entity's data before and after (None when absent), whether this write reaches that
+    # milestone (e.g. `opportunity.won`).
+    milestone_checks: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def model(self) -> type[BaseModel]:
+        module, name = self.entity.rsplit(".", 1)
+        return getattr(importlib.import_module(module), name)
+
+    @property
+    def milestones(self) -> Mapping[str, Callable[[Mapping[str, Any] | None, Mapping[str, Any] | None], bool]]:
+        module = importlib.import_module(self.entity.rsplit(".", 1)[0])
+        return {name: getattr(module, check) for name, check in self.milestone_checks.items()}
 
 
 # One line per audited entity type; everything else on the stream (idempotency records, counters,
@@ -46,15 +49,25 @@ class AuditedType:
 AUDITED_TYPES: dict[str, AuditedType] = {
     audited.type: audited
     for audited in (
-        AuditedType("account", "accounts", "account", Account),
-        AuditedType("contact", "contacts", "contact", Contact),
-        AuditedType("activity", "activities", "activity", Activity),
-        AuditedType("lead", "leads", "lead", Lead),
-        AuditedType("opportunity", "opportunities", "opportunity", Opportunity, {"opportunity.won": closed_as_won}),
-        AuditedType("quote", "quotes", "quote", Quote, {"quote.accepted": reached_accepted}),
-        AuditedType("user", "users", "user", User),
-        AuditedType("apikey", "api-keys", "api_key", ApiKey),
-        AuditedType("import_mapping", "import-mappings", "import_mapping", ImportMapping),
+        AuditedType("account", "accounts", "account", "servicejob.domain.accounts.Account"),
+        AuditedType("contact", "contacts", "contact", "servicejob.domain.contacts.Contact"),
+        AuditedType("activity", "activities", "activity", "servicejob.domain.activities.Activity"),
+        AuditedType("lead", "leads", "lead", "servicejob.domain.leads.Lead"),
+        AuditedType(
+            "opportunity",
+            "opportunities",
+            "opportunity",
+            "servicejob.domain.opportunities.Opportunity",
+            {"opportunity.won": "closed_as_won"},
+        ),
+        AuditedType(
+            "quote", "quotes", "quote", "servicejob.domain.quotes.Quote", {"quote.accepted": "reached_accepted"}
+        ),
+        AuditedType("user", "users", "user", "servicejob.domain.users.User"),
+        AuditedType("apikey", "api-keys", "api_key", "servicejob.domain.api_keys.ApiKey"),
+        AuditedType(
+            "import_mapping", "import-mappings", "import_mapping", "servicejob.domain.column_maps.ImportMapping"
+        ),
     )
 }
 AUDITED_RESOURCES: dict[str, AuditedType] = {audited.resource: audited for audited in AUDITED_TYPES.values()}

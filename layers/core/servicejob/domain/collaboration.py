@@ -19,8 +19,8 @@ from ulid import ULID
 from servicejob.auth.permissions import Permission
 from servicejob.clock import now_iso
 from servicejob.dal.pagination import Page
-from servicejob.domain.assignment_rules import UserLookup
 from servicejob.domain.notifications import NotificationRepository, notify
+from servicejob.domain.users import UserLookup
 from servicejob.errors import ErrorList, Forbidden
 from servicejob.notify.mailer import Mailer
 from servicejob.tenancy.context import PrincipalKind, TenantContext

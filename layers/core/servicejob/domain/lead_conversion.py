@@ -14,7 +14,6 @@ from ulid import ULID
 from servicejob.auth.permissions import Permission
 from servicejob.clock import now_iso
 from servicejob.domain.accounts import Account, AccountInput, AccountRepository, EntityId, new_account_fields
-from servicejob.domain.assignment_rules import UserLookup
 from servicejob.domain.contacts import Contact, ContactDetails, ContactRepository, new_contact_fields
 from servicejob.domain.leads import Lead, LeadRepository
 from servicejob.domain.opportunities import (
@@ -24,6 +23,7 @@ from servicejob.domain.opportunities import (
     opening_fields,
 )
 from servicejob.domain.sales_stages import SalesStagesRepository
+from servicejob.domain.users import UserLookup
 from servicejob.errors import Conflict, FieldError, NotFound, ValidationFailed
 from servicejob.tenancy.context import TenantContext
 

@@ -12,12 +12,12 @@ from servicejob.domain.accounts import LongText, Phone, ShortText
 from servicejob.domain.assignment_rules import (
     AssignmentRulesRepository,
     UserId,
-    UserLookup,
     check_assignable,
     owner_for,
 )
 from servicejob.domain.duplicates import DuplicateMatch, MatchKeyIndex, find_likely_duplicates, lead_candidate
 from servicejob.domain.notifications import NotificationRepository, notify
+from servicejob.domain.users import UserLookup
 from servicejob.notify.mailer import Mailer
 from servicejob.tenancy.context import TenantContext
 

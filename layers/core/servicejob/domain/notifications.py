@@ -18,7 +18,7 @@ from ulid import ULID
 from servicejob.clock import now_iso
 from servicejob.config import get_settings
 from servicejob.dal.pagination import Page
-from servicejob.domain.assignment_rules import UserLookup
+from servicejob.domain.users import UserLookup
 from servicejob.errors import Forbidden, NotFound
 from servicejob.notify.mailer import Mailer
 from servicejob.notify.notifications import notification_email

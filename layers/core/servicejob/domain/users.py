@@ -89,6 +89,10 @@ class User(BaseModel):
     updated_at: str
 
 
+class UserLookup(Protocol):
+    def find(self, ctx: TenantContext, user_id: str) -> User | None: ...
+
+
 class UserRepository(Protocol):
     def get(self, ctx: TenantContext, user_id: str) -> User: ...
     def find(self, ctx: TenantContext, user_id: str) -> User | None: ...
