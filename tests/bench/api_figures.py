@@ -192,9 +192,7 @@ _BUILD_DEPENDENCIES = (
 def _api_function_modules() -> dict[str, str]:
     from servicejob.deployment_spec import API_FUNCTIONS
 
-    return {
-        key: f"functions.{spec.folder}.{spec.handler.rsplit('.', 1)[0]}" for key, spec in API_FUNCTIONS.items()
-    }
+    return {key: f"functions.{spec.folder}.{spec.handler.rsplit('.', 1)[0]}" for key, spec in API_FUNCTIONS.items()}
 
 
 def cold_import() -> dict[str, Any]:
