@@ -28,3 +28,15 @@ def wait_until_no_execution_runs(region: str, state_machine_arn: str, timeout: f
     while sfn.list_executions(stateMachineArn=state_machine_arn, statusFilter="RUNNING")["executions"]:
         assert time.monotonic() < deadline, "state machine executions still running"
         time.sleep(0.05)  # polling moto's execution list; no event to wait on
+
+
+def wait_for_job(call, path: str, *statuses: str, timeout: float = 60.0) -> dict:
+    """GETs the job at `path` (an import or export) until its status is one of `statuses`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status, _, job = call("GET", path)
+        assert status == 200, job
+        if job["status"] in statuses:
+            return job
+        assert time.monotonic() < deadline, f"{path} still {job['status']}, expected {statuses}"
+        time.sleep(0.05)  # the job is written by a state machine execution on another thread

@@ -4,7 +4,6 @@ list as the requester and writes one multipart CSV → GET the job until it succ
 import codecs
 import csv
 import io
-import time
 
 import moto.s3.models
 import pytest
@@ -12,6 +11,7 @@ import requests
 
 from functions.workflows import wiring as workflow_wiring
 from tests.integration.conftest import ApiClient, WorkflowRuns
+from tests.integration.state_machines import wait_for_job
 
 
 class Exporter:
@@ -36,14 +36,7 @@ class Exporter:
         return job
 
     def wait_for(self, job_id: str, *statuses: str, timeout: float = 60.0) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            status, _, job = self.call("GET", f"/v1/exports/{job_id}")
-            assert status == 200, job
-            if job["status"] in statuses:
-                return job
-            assert time.monotonic() < deadline, f"export still {job['status']}, expected {statuses}"
-            time.sleep(0.05)
+        return wait_for_job(self.call, f"/v1/exports/{job_id}", *statuses, timeout=timeout)
 
     def export(self, entity: str, **filters) -> tuple[dict, list[dict]]:
         job = self.wait_for(self.start(entity, **filters)["id"], "succeeded", "failed")

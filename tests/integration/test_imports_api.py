@@ -2,7 +2,6 @@
 (the ImportJob state machine, tasks dispatched in-process) → report → commit → the records exist; a retried
 commit writes nothing twice; a chunk that cannot be written leaves nothing half-imported."""
 
-import time
 from dataclasses import dataclass
 
 import pytest
@@ -10,6 +9,7 @@ import requests
 from ulid import ULID
 
 from tests.integration.conftest import WorkflowRuns
+from tests.integration.state_machines import wait_for_job
 
 HUBSPOT_CONTACTS_HEADER = "Record ID,First Name,Last Name,Email,Phone Number,Job Title,Company Name\n"
 
@@ -24,14 +24,7 @@ class ImportEnv:
         return self.api.call(*args, **kwargs)
 
     def wait_for(self, job_id: str, *statuses: str, timeout: float = 60.0) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            status, _, job = self.call("GET", f"/v1/imports/{job_id}")
-            assert status == 200, job
-            if job["status"] in statuses:
-                return job
-            assert time.monotonic() < deadline, f"import still {job['status']}, expected {statuses}"
-            time.sleep(0.05)
+        return wait_for_job(self.call, f"/v1/imports/{job_id}", *statuses, timeout=timeout)
 
     def upload(self, entity: str, mapping: str, data: bytes, **extra) -> dict:
         status, headers, created = self.call(
